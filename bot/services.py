@@ -1,0 +1,24 @@
+"""One factory wiring the core: the knowledge base, the answering engine and the screening criteria.
+
+The Telegram bot, the console and the command line all build their services here, so they answer alike.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from knowledge.engine import Engine
+from knowledge.loader import KnowledgeBase, load
+
+
+@dataclass(frozen=True)
+class Services:
+    kb: KnowledgeBase
+    engine: Engine
+
+
+def build_services(data_dir: Path | None = None) -> Services:
+    """Load and validate everything; raises KnowledgeError (or CriteriaError) on bad data."""
+    kb = load(data_dir)
+    return Services(kb=kb, engine=Engine(kb))

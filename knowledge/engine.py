@@ -1,0 +1,240 @@
+"""Answer a question about the notice: answer with citations, ask to clarify, or refuse and name a contact.
+
+A pure function of the knowledge base, the question and today's date. Ranking is BM25 over FAQ variants,
+answers and the notice's clauses; the decision rests on how much of the question the best entry covers,
+because a confident wrong answer is the worst outcome.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from rapidfuzz import fuzz, process
+
+from knowledge.index import Bm25
+from knowledge.loader import KnowledgeBase
+from knowledge.models import FaqEntry
+from knowledge.normalize import Normalizer, content_grams, fold, is_english
+from knowledge.render import render, render_contact
+
+Kind = Literal["answer", "clarify", "refuse"]
+CLAUSE_PREFIX = "clause:"
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Decision thresholds, tuned on the example questions (see tests/test_engine_decisions.py)."""
+
+    min_coverage: float = 0.55  # share of the question's content the best entry must cover
+    clarify_ratio: float = 0.93  # a runner-up this close to the best makes the engine ask
+    clarify_min_coverage: float = 0.75  # …and it must cover the question nearly as well
+    near_exact: float = 90.0  # rapidfuzz ratio to a variant that settles the match outright
+    clause_weight: float = 0.75  # clauses rank below curated answers on equal terms
+    answer_weight: float = 0.6  # an answer's own text counts less than its question variants
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the engine decided; the JSON contract is ``as_json()``."""
+
+    found: bool
+    answer: str
+    sources: list[str]
+    citations: list[str]
+    score: float
+    kind: Kind
+    options: list[str] = field(default_factory=list)  # labels, when asking to clarify
+    option_ids: list[str] = field(default_factory=list)
+    entry_id: str | None = None
+    english: bool = False
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "found": self.found,
+            "answer": self.answer,
+            "sources": self.sources,
+            "citations": self.citations,
+            "score": round(self.score, 4),
+            "options": self.options,
+            "kind": self.kind,
+            "entry": self.entry_id,
+            "option_ids": self.option_ids,
+        }
+
+
+@dataclass
+class _Side:
+    """One language's index and normaliser."""
+
+    normalizer: Normalizer
+    bm25: Bm25
+    vocab: dict[str, set[str]]
+    variants: list[str]
+    variant_owner: list[str]
+
+
+class Engine:
+    """Built once per knowledge base (cheap: well under a second); ``ask`` is the hot path."""
+
+    def __init__(self, kb: KnowledgeBase, thresholds: Thresholds | None = None) -> None:
+        self.kb = kb
+        self.t = thresholds or Thresholds()
+        self.entries: dict[str, FaqEntry] = {e.id: e for e in kb.faq}
+        lex = kb.lexicon
+        self._oos = tuple(fold(w) for w in lex.out_of_scope)
+        self._anchors = tuple(fold(w) for w in lex.anchors)
+        zh = Normalizer(tuple(tuple(g) for g in lex.synonyms), tuple(lex.fillers))
+        en = Normalizer(tuple(tuple(g) for g in lex.synonyms_en), (), frozenset(lex.stopwords_en), english=True)
+        self._zh = self._build(zh, english=False)
+        self._en = self._build(en, english=True)
+
+    # ------------------------------------------------------------------ index
+    def _build(self, norm: Normalizer, english: bool) -> _Side:
+        bm25 = Bm25()
+        variants: list[str] = []
+        owners: list[str] = []
+        for e in self.kb.faq:
+            questions = e.questions_en if english else [*e.questions, e.topic]
+            if not questions:
+                continue
+            for q in questions:
+                bm25.add(e.id, norm.tokens(q))
+                variants.append(norm.text(q))
+                owners.append(e.id)
+            answer = e.answer_en if english else e.answer
+            bm25.add(e.id, norm.tokens(re.sub(r"\{[^}]*\}", " ", answer)), self.t.answer_weight)
+        if not english:
+            for clause in self.kb.clauses.values():
+                if len(clause.text) > len(clause.label) + len(clause.heading) + 4:
+                    bm25.add(CLAUSE_PREFIX + clause.id, norm.tokens(clause.text), self.t.clause_weight)
+        bm25.freeze()
+        vocab: dict[str, set[str]] = {}
+        for owner in set(bm25.owners):
+            vocab[owner] = set()
+        for tf, owner in zip(bm25._tfs, bm25.owners, strict=True):
+            vocab[owner].update(tf)
+        return _Side(norm, bm25, vocab, variants, owners)
+
+    # ------------------------------------------------------------------ asking
+    def ask(self, question: str, today: dt.date) -> Answer:
+        """Decide: answer, clarify or refuse."""
+        english = is_english(question)
+        side = self._en if english else self._zh
+        folded = fold(question)
+        tokens = side.normalizer.tokens(question)
+        if not tokens:
+            return self._refuse(english, empty=True)
+        if self._off_topic(folded, side.normalizer.text(question)):
+            return self._refuse(english, score=0.0)
+
+        scores = side.bm25.scores(tokens)
+        if not scores:
+            return self._refuse(english, score=0.0)
+        normalized = side.normalizer.text(question)
+        exact = process.extractOne(normalized, side.variants, scorer=fuzz.ratio, score_cutoff=self.t.near_exact)
+        if exact is not None:
+            owner = side.variant_owner[exact[2]]
+            return self.answer_entry(owner, today, english, score=exact[1] / 100)
+
+        ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)[:5]
+        ranked = self._tie_break(normalized, ranked, side)
+        grams = content_grams(tokens)
+        best_id, best = ranked[0]
+        coverage = side.bm25.coverage(grams, side.vocab[best_id])
+        if coverage < self.t.min_coverage:
+            return self._refuse(english, score=coverage)
+
+        close = [
+            oid for oid, s in ranked[1:3]
+            if s >= self.t.clarify_ratio * best
+            and self._topic(oid) != self._topic(best_id)
+            and side.bm25.coverage(grams, side.vocab[oid]) >= max(self.t.clarify_min_coverage, coverage - 0.05)
+        ]
+        if close:
+            return self._clarify([best_id, *close], today, english, coverage)
+        return self.answer_entry(best_id, today, english, score=coverage)
+
+    def _off_topic(self, folded: str, normalized: str) -> bool:
+        """Names another service (社保, 公积金 …) and nothing of this allowance."""
+        if any(a in folded or a in normalized for a in self._anchors):
+            return False
+        for word in self._oos:
+            if word.isascii():
+                if re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])", folded):
+                    return True
+            elif word in folded:
+                return True
+        return False
+
+    def _tie_break(self, normalized: str, ranked: list[tuple[str, float]], side: _Side) -> list[tuple[str, float]]:
+        """Nudge near-equal BM25 scores by surface similarity to each entry's closest variant."""
+        top = ranked[0][1]
+        adjusted = []
+        for owner, score in ranked:
+            texts = [v for v, o in zip(side.variants, side.variant_owner, strict=True) if o == owner]
+            sim = max((fuzz.ratio(normalized, v) for v in texts), default=0.0)
+            adjusted.append((owner, score + 0.04 * top * sim / 100))
+        return sorted(adjusted, key=lambda kv: kv[1], reverse=True)
+
+    def _topic(self, owner: str) -> str:
+        if owner.startswith(CLAUSE_PREFIX):
+            return owner
+        return self.entries[owner].id.split(".")[0] + ":" + self.entries[owner].topic
+
+    # ------------------------------------------------------------------ rendering
+    def answer_entry(self, owner: str, today: dt.date, english: bool = False, score: float = 1.0) -> Answer:
+        """The full answer of one entry (also used when the user picks a clarification option)."""
+        if owner.startswith(CLAUSE_PREFIX):
+            clause = self.kb.clause(owner.removeprefix(CLAUSE_PREFIX))
+            return Answer(True, f"通知原文（{clause.label}）：\n{clause.text}", [clause.id], [clause.citation],
+                          score, "answer", entry_id=owner, english=english)
+        entry = self.entries[owner]
+        template = entry.answer_en if english and entry.answer_en else entry.answer
+        text, used = render(template, self.kb.facts, today, english=english and bool(entry.answer_en))
+        sources = list(dict.fromkeys([*entry.clauses, *used]))
+        citations = [self.kb.citation(c) for c in sources]
+        if entry.kind == "gap":
+            text = f"{text}\n{self._contact_hint(english)}"
+            return Answer(False, text, sources, citations, score, "refuse", entry_id=owner, english=english)
+        return Answer(True, text, sources, citations, score, "answer", entry_id=owner, english=english)
+
+    def _clarify(self, owners: list[str], today: dt.date, english: bool, score: float) -> Answer:
+        labels = [self.label(o, english) for o in owners]
+        previews = []
+        for n, (owner, label) in enumerate(zip(owners, labels, strict=True), 1):
+            body = self.answer_entry(owner, today, english).answer.replace("\n", " ")
+            previews.append(f"{n}. {label}：{body[:160]}" if not english else f"{n}. {label}: {body[:160]}")
+        head = "Which of these do you mean?" if english else "您想问的是哪一项？"
+        sources = list(dict.fromkeys(s for o in owners for s in self.answer_entry(o, today, english).sources))
+        return Answer(True, head + "\n" + "\n".join(previews), sources, [self.kb.citation(s) for s in sources],
+                      score, "clarify", options=labels, option_ids=owners, english=english)
+
+    def label(self, owner: str, english: bool = False) -> str:
+        """A short name for an entry, for buttons and lists."""
+        if owner.startswith(CLAUSE_PREFIX):
+            return f"通知原文 {self.kb.clause(owner.removeprefix(CLAUSE_PREFIX)).label}"
+        entry = self.entries[owner]
+        return entry.questions_en[0] if english and entry.questions_en else entry.topic
+
+    def _contact_hint(self, english: bool) -> str:
+        policy = render_contact(self.kb.facts.contact("policy"), english)
+        city = render_contact(self.kb.facts.contact("city"), english)
+        if english:
+            return f"Please ask: policy questions, {policy}; in Yangquan, {city}."
+        return f"请咨询：政策咨询 {policy}；阳泉市内可联系{city}。"
+
+    def _refuse(self, english: bool, score: float = 0.0, empty: bool = False) -> Answer:
+        if empty:
+            text = "Please type a question about the notice." if english else "请输入您想咨询的问题，例如「截止时间」。"
+        elif english:
+            text = ("Sorry, I can only answer questions about the 2024 selection for the State Council Special "
+                    f"Government Allowance in Shanxi (晋人社厅函〔2024〕230号), and I have no reliable answer to "
+                    f"this one. {self._contact_hint(True)}")
+        else:
+            doc = self.kb.main_document
+            text = (f"抱歉，我只能回答《{doc.title}》（{doc.number}）的相关问题，这个问题我没有可靠的答案。"
+                    f"{self._contact_hint(False)}")
+        return Answer(False, text, [], [], score, "refuse", english=english)

@@ -1,0 +1,82 @@
+"""BM25 over token lists, with the per-query coverage that turns a ranking into a confidence.
+
+Measured before choosing it (see bench/retrieval.py): over character unigrams and bigrams it beats
+rapidfuzz WRatio and jieba + BM25 on accuracy and is faster to build and query.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Bm25:
+    """A small in-memory BM25 index; documents are token lists, each tagged with an owner key."""
+
+    k1: float = 1.2
+    b: float = 0.6
+    owners: list[str] = field(default_factory=list)
+    weights: list[float] = field(default_factory=list)
+    _tfs: list[Counter[str]] = field(default_factory=list)
+    _lens: list[int] = field(default_factory=list)
+    _postings: dict[str, list[int]] = field(default_factory=dict)
+    idf: dict[str, float] = field(default_factory=dict)
+    _avg_len: float = 1.0
+
+    def add(self, owner: str, tokens: list[str], weight: float = 1.0) -> None:
+        doc = len(self._tfs)
+        tf = Counter(tokens)
+        self._tfs.append(tf)
+        self._lens.append(len(tokens))
+        self.owners.append(owner)
+        self.weights.append(weight)
+        for term in tf:
+            self._postings.setdefault(term, []).append(doc)
+
+    def freeze(self) -> None:
+        """Compute IDF and average length once all documents are in."""
+        n = len(self._tfs)
+        self._avg_len = (sum(self._lens) / n) if n else 1.0
+        self.idf = {t: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5)) for t, p in self._postings.items()}
+
+    @property
+    def max_idf(self) -> float:
+        return max(self.idf.values(), default=1.0)
+
+    def scores(self, tokens: list[str]) -> dict[str, float]:
+        """Best weighted BM25 score per owner for the query tokens."""
+        per_doc: dict[int, float] = {}
+        for term, qtf in Counter(tokens).items():
+            idf = self.idf.get(term)
+            if idf is None:
+                continue
+            for doc in self._postings[term]:
+                tf = self._tfs[doc][term]
+                norm = tf * (self.k1 + 1) / (tf + self.k1 * (1 - self.b + self.b * self._lens[doc] / self._avg_len))
+                per_doc[doc] = per_doc.get(doc, 0.0) + idf * norm * (1 + 0.2 * (qtf - 1))
+        best: dict[str, float] = {}
+        for doc, score in per_doc.items():
+            owner = self.owners[doc]
+            weighted = score * self.weights[doc]
+            if weighted > best.get(owner, 0.0):
+                best[owner] = weighted
+        return best
+
+    def vocabulary(self, owner: str) -> set[str]:
+        """Every term in an owner's documents, for coverage."""
+        return {t for tf, o in zip(self._tfs, self.owners, strict=True) if o == owner for t in tf}
+
+    def coverage(self, tokens: list[str], vocabulary: set[str]) -> float:
+        """Share of the query's IDF mass found in a vocabulary; unseen terms weigh the most."""
+        if not tokens:
+            return 0.0
+        top = self.max_idf
+        total = found = 0.0
+        for term in set(tokens):
+            w = self.idf.get(term, top)
+            total += w
+            if term in vocabulary:
+                found += w
+        return found / total if total else 0.0

@@ -1,0 +1,129 @@
+"""Validated shapes of the knowledge data files: what staff edit, checked when it loads."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+Track = Literal["professional", "skilled"]
+
+
+class _Data(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Document(_Data):
+    """One document inside the notice file, found by its number (文号)."""
+
+    number: str
+    prefix: str = ""  # clause-id prefix; "" for the main notice
+    issuer: str
+    title: str
+    issued: dt.date
+
+
+class Deadline(_Data):
+    """A dated step: who sends what to whom by when, with the verbatim words that set it."""
+
+    id: str
+    date: dt.date
+    stated_as: str  # how the notice states it (四月底之前, 5月10日前)
+    stated_as_en: str
+    who: str
+    what: str
+    to: str
+    summary_en: str
+    late: str = ""  # what happens to late material, if the notice says
+    clause: str
+    quote: str  # verbatim (ignoring spaces) from the clause
+
+
+class Contact(_Data):
+    """A person or office to call, with the track it serves."""
+
+    id: str
+    role: str
+    role_en: str
+    office: str
+    office_en: str
+    names: list[str] = []
+    phones: list[str]
+    email: str = ""
+    address: str = ""
+    serves: Literal["policy", "professional", "skilled", "city", "system"]
+    clause: str
+
+
+class Quota(_Data):
+    id: str
+    unit: str
+    track: Track | Literal["total"]
+    count: int = Field(ge=0)
+    each: bool = False  # per unit of that kind (各市3名) rather than in all
+    clause: str
+
+
+class Material(_Data):
+    id: str
+    kind: Literal["paper", "electronic"]
+    name: str
+    detail: str
+    clause: str
+
+
+class Step(_Data):
+    text: str
+    clause: str
+
+
+class Facts(_Data):
+    deadlines: list[Deadline]
+    contacts: list[Contact]
+    quotas: list[Quota]
+    materials: list[Material]
+    procedure: list[Step]
+
+    def contact(self, contact_id: str) -> Contact:
+        return next(c for c in self.contacts if c.id == contact_id)
+
+    def deadline(self, deadline_id: str) -> Deadline:
+        return next(d for d in self.deadlines if d.id == deadline_id)
+
+
+class FaqEntry(_Data):
+    """A curated answer: question variants, the answer, and the clauses it rests on.
+
+    ``kind = "gap"`` marks a question the notice does not answer: the engine says so and names the contact
+    instead of guessing.
+    """
+
+    id: str
+    topic: str
+    questions: list[str] = Field(min_length=1)
+    questions_en: list[str] = []
+    answer: str
+    answer_en: str = ""
+    clauses: list[str] = Field(min_length=1)
+    kind: Literal["answer", "gap"] = "answer"
+
+    @field_validator("questions", "questions_en")
+    @classmethod
+    def _no_blank(cls, values: list[str]) -> list[str]:
+        if any(not v.strip() for v in values):
+            raise ValueError("a question variant is blank")
+        return values
+
+
+class Lexicon(_Data):
+    """Words that steer matching: synonyms, fillers, and topics that belong elsewhere."""
+
+    synonyms: list[list[str]]  # first of each group is the canonical form
+    synonyms_en: list[list[str]] = []
+    fillers: list[str]  # removed from every query (请问, 一下 …)
+    stopwords_en: list[str] = []
+    # Words of other services (社保, 公积金 …): a query using them is refused unless it also names this
+    # allowance (anchors).
+    out_of_scope: list[str]
+    anchors: list[str]

@@ -1,0 +1,108 @@
+"""One normalisation for queries and indexed texts alike, so that what matches is meaning, not form.
+
+NFKC folds full-width forms, case is folded, traditional characters map to simplified ones, filler words
+(请问, 一下, 吗 …) go, and synonyms collapse to one canonical form. Question words (什么时候, 哪里, 多少)
+are kept: they carry the intent. Chinese is tokenised as character unigrams and bigrams, ASCII as words.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cached_property
+from importlib import resources
+
+_CJK = re.compile(r"[\u3400-\u9fff]+")
+_ASCII_WORD = re.compile(r"[a-z0-9@.\-_]+")
+_TOKEN_RUN = re.compile(r"[\u3400-\u9fff]+|[a-z0-9@._\-]+")
+# Drop invisible and direction-control characters before anything else sees the text.
+_INVISIBLE = re.compile(r"[\u0000-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+
+
+def _load_t2s() -> dict[int, str]:
+    trad, simp = resources.files("knowledge").joinpath("data/t2s.txt").read_text("utf-8").splitlines()[:2]
+    return str.maketrans(trad, simp)
+
+
+_T2S = _load_t2s()
+
+
+def fold(text: str) -> str:
+    """NFKC, lower case, traditional to simplified, invisible characters removed."""
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
+    return text.lower().translate(_T2S)
+
+
+def is_english(text: str) -> bool:
+    """True when the text has Latin words and no Chinese: such a question gets an English answer."""
+    folded = fold(text)
+    return bool(re.search(r"[a-z]{2,}", folded)) and not _CJK.search(folded)
+
+
+@dataclass(frozen=True)
+class Normalizer:
+    """Applies the lexicon's fillers and synonyms for one language."""
+
+    synonyms: tuple[tuple[str, ...], ...]
+    fillers: tuple[str, ...] = ()
+    stopwords: frozenset[str] = frozenset()
+    english: bool = False
+
+    @cached_property
+    def _canonical(self) -> dict[str, str]:
+        table: dict[str, str] = {}
+        for group in self.synonyms:
+            canonical = fold(group[0])
+            for member in group:
+                table.setdefault(fold(member), canonical)
+        return table
+
+    @cached_property
+    def _synonym_re(self) -> re.Pattern[str] | None:
+        if not self._canonical:
+            return None
+        alts = sorted(self._canonical, key=len, reverse=True)
+        if self.english:
+            return re.compile(r"(?<![a-z0-9])(" + "|".join(re.escape(a) for a in alts) + r")(?![a-z0-9])")
+        return re.compile("|".join(re.escape(a) for a in alts))
+
+    @cached_property
+    def _filler_re(self) -> re.Pattern[str] | None:
+        if not self.fillers:
+            return None
+        return re.compile("|".join(re.escape(fold(f)) for f in sorted(self.fillers, key=len, reverse=True)))
+
+    def text(self, raw: str) -> str:
+        """The normalised text: folded, fillers removed, synonyms canonical, punctuation as spaces."""
+        text = fold(raw)
+        text = re.sub(r"[^\w@.\-\s]|_", " ", text)
+        text = re.sub(r"(?<![a-z0-9])[.\-]|[.\-](?![a-z0-9])", " ", text)
+        if self._filler_re is not None:
+            text = self._filler_re.sub(" ", text)
+        if self._synonym_re is not None:
+            canonical = self._canonical
+            text = self._synonym_re.sub(lambda m: f" {canonical[m.group(0)]} ", text)
+        return re.sub(r"\s+", " ", text).strip()
+
+    def tokens(self, raw: str) -> list[str]:
+        """Unigrams and bigrams of each Chinese run; ASCII words whole (minus stop words)."""
+        out: list[str] = []
+        for run in _TOKEN_RUN.findall(self.text(raw)):
+            if _CJK.fullmatch(run):
+                out.extend(run)
+                out.extend(run[i : i + 2] for i in range(len(run) - 1))
+            else:
+                word = run.strip(".-_")
+                if not word or word in self.stopwords:
+                    continue
+                if self.english and len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+                    word = word[:-1]
+                out.append(word)
+        return out
+
+
+def content_grams(tokens: list[str]) -> list[str]:
+    """The tokens that say what a query is about: bigrams and words, or unigrams if that is all there is."""
+    grams = [t for t in tokens if not (len(t) == 1 and _CJK.fullmatch(t))]
+    return grams or tokens

@@ -1,0 +1,1 @@
+"""Eligibility criteria as data with clause references, the screening engine and the questionnaire."""
