@@ -24,6 +24,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ask.add_argument("--json", action="store_true", help="one JSON object per answer")
     ask.add_argument("--today", type=_date, default=None, help="the date to count deadlines from (YYYY-MM-DD)")
     ask.add_argument("question", nargs="*", help="the question; read from standard input when absent")
+    screen = sub.add_parser("screen", help="screen applicant profiles, one JSON value per line on standard input")
+    screen.add_argument("--json", action="store_true", help="one JSON object per result (the only format)")
     return parser.parse_args(argv)
 
 
@@ -34,6 +36,9 @@ def main(argv: list[str] | None = None) -> int:
         today = args.today or dt.date.today()
         questions = [" ".join(args.question)] if args.question else cli.stdin_lines()
         cli.run_ask(services, questions, today, args.json, sys.stdout)
+        return 0
+    if args.command == "screen":
+        cli.run_screen(build_services(), cli.stdin_lines(), sys.stdout)
         return 0
     print("usage: python -m bot [ask|screen|console]", file=sys.stderr)
     return 2

@@ -32,3 +32,36 @@ def run_ask(services: Services, questions: Iterable[str], today: dt.date, as_jso
 def stdin_lines() -> Iterable[str]:
     for line in sys.stdin:
         yield line.rstrip("\r\n")
+
+
+def screen_line(services: Services, line: str) -> dict:
+    """One profile line to one result object, or ``{"error": ...}`` naming the field and the problem."""
+    from pydantic import ValidationError
+
+    from screening.engine import screen
+    from screening.models import Profile
+
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return {"error": f"not valid JSON: {exc.msg} at column {exc.colno}"}
+    if not isinstance(data, dict):
+        return {"error": f"a profile must be a JSON object, got {type(data).__name__}"}
+    try:
+        profile = Profile.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            where = ".".join(str(p) for p in err["loc"]) or "profile"
+            problems.append(f"{where}: {err['msg']}")
+        return {"error": "; ".join(problems)}
+    return screen(profile, services.criteria).model_dump(mode="json")
+
+
+def run_screen(services: Services, lines: Iterable[str], out: TextIO) -> None:
+    """Screen each non-blank line; a bad line yields an error object and the next line goes on."""
+    for line in lines:
+        if not line.strip():
+            continue
+        out.write(json.dumps(screen_line(services, line), ensure_ascii=False) + "\n")
+        out.flush()

@@ -9,16 +9,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from knowledge.engine import Engine
-from knowledge.loader import KnowledgeBase, load
+from knowledge.loader import KnowledgeBase, extend, load
+from screening.faq import criteria_faq
+from screening.rules import Criteria, load_criteria
 
 
 @dataclass(frozen=True)
 class Services:
     kb: KnowledgeBase
     engine: Engine
+    criteria: Criteria
 
 
-def build_services(data_dir: Path | None = None) -> Services:
-    """Load and validate everything; raises KnowledgeError (or CriteriaError) on bad data."""
+def build_services(data_dir: Path | None = None, criteria_path: Path | None = None) -> Services:
+    """Load and validate everything; raises KnowledgeError or CriteriaError on bad data."""
     kb = load(data_dir)
-    return Services(kb=kb, engine=Engine(kb))
+    criteria = load_criteria(kb, criteria_path)
+    kb = extend(kb, criteria_faq(criteria))
+    return Services(kb=kb, engine=Engine(kb), criteria=criteria)

@@ -6,6 +6,7 @@ before it can serve a wrong answer. ``load()`` reads the packaged data; ``load(p
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
@@ -73,7 +74,7 @@ def _validate(model: type[BaseModel], data: dict, name: str) -> BaseModel:
         raise KnowledgeError(f"{name}: {where}: {first['msg']} ({exc.error_count()} error(s))") from exc
 
 
-def load(directory: Path | None = None, extra_faq: list[FaqEntry] | None = None) -> KnowledgeBase:
+def load(directory: Path | None = None) -> KnowledgeBase:
     """Read, validate and cross-check the data files in ``directory`` (the packaged data by default)."""
     directory = directory or data_dir()
     facts_file = _validate(_FactsFile, _read_toml(directory / "facts.toml"), "facts.toml")
@@ -98,11 +99,18 @@ def load(directory: Path | None = None, extra_faq: list[FaqEntry] | None = None)
         documents=facts_file.documents,
         clauses=clauses,
         facts=facts_file.facts,
-        faq=[*faq_file.faq, *(extra_faq or [])],
+        faq=faq_file.faq,
         lexicon=lexicon,
     )
     _cross_check(kb)
     return kb
+
+
+def extend(kb: KnowledgeBase, entries: list[FaqEntry]) -> KnowledgeBase:
+    """The same knowledge with more FAQ entries (from the criteria), cross-checked again."""
+    extended = dataclasses.replace(kb, faq=[*kb.faq, *entries])
+    _cross_check(extended)
+    return extended
 
 
 def _squash(text: str) -> str:

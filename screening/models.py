@@ -1,0 +1,159 @@
+"""Shapes of the screening input, rules and result. Profile field names are a contract: never rename."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator
+
+Track = Literal["professional", "skilled"]
+SkillLevel = Literal["none", "senior_worker", "technician", "senior_technician", "principal_technician"]
+AchievementCode = Literal[
+    "P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8", "P9",
+    "S1", "S2", "S3", "S4", "S5", "S6", "S7", "S8",
+]
+Result = Literal["pass", "fail", "unknown"]
+Outcome = Literal["eligible", "review", "ineligible"]
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+EARLIEST_BIRTH = dt.date(1900, 1, 1)
+
+
+class Profile(BaseModel):
+    """What an applicant says of themselves. Every field optional; ``None`` means unknown, never false."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    track: Track | None = None
+    birth_date: dt.date | None = None
+    gender: Literal["male", "female"] | None = None
+    female_post: Literal["cadre", "worker"] | None = None
+    employed: StrictBool | None = None
+    in_post_recent_5y: StrictBool | None = None
+    senior_title: StrictBool | None = None
+    skill_level: SkillLevel | None = None
+    years_in_occupation: Annotated[StrictInt, Field(ge=0, le=80)] | None = None
+    achievements: list[AchievementCode] | None = None
+    leader_not_practicing: StrictBool | None = None
+    vice_provincial_or_above: StrictBool | None = None
+    government_staff: StrictBool | None = None
+    already_receives: StrictBool | None = None
+    reserve_2023: StrictBool | None = None
+
+    @field_validator("birth_date", mode="before")
+    @classmethod
+    def _iso_date(cls, value: object) -> object:
+        """Accept only YYYY-MM-DD strings (or dates), in a plausible range."""
+        if value is None or isinstance(value, dt.date):
+            parsed = value
+        elif isinstance(value, str) and _ISO_DATE.match(value):
+            try:
+                parsed = dt.date.fromisoformat(value)
+            except ValueError as exc:
+                raise ValueError(f"{value!r} is not a real date") from exc
+        else:
+            raise ValueError("must be a date in YYYY-MM-DD form")
+        if parsed is not None and not (EARLIEST_BIRTH <= parsed <= dt.date.today()):
+            raise ValueError(f"{parsed.isoformat()} is not a plausible birth date")
+        return parsed
+
+    @field_validator("achievements")
+    @classmethod
+    def _unique(cls, value: list[str] | None) -> list[str] | None:
+        return list(dict.fromkeys(value)) if value is not None else None
+
+
+class RetirementRule(BaseModel):
+    """A statutory retirement age and its gradual raise, as dated parameters."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    category: Literal["male", "female_cadre", "female_worker"]
+    name: str
+    base_years: int = Field(gt=0)
+    raise_effective: dt.date
+    raise_from_birth: dt.date
+    months_per_step: int = Field(gt=0)
+    max_raise_months: int = Field(ge=0)
+
+
+class Parameters(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    cutoff_date: dt.date
+    cutoff_clause: str
+    min_years_in_occupation: int = Field(ge=0)
+    min_skill_level: SkillLevel
+    skill_levels: list[SkillLevel]
+    skill_level_names: list[str]
+
+
+class TrackInfo(BaseModel):
+    """A track's name, its basic requirements in a sentence, and the provincial office it submits to."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: Track
+    name: str
+    name_en: str
+    clause: str
+    basics: str
+    office: str
+
+
+class Criterion(BaseModel):
+    """One condition of the notice, with the clause it implements and what to say in each case."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    clause: str
+    kind: Literal["hard", "soft", "one_of", "info"]
+    tracks: list[Track]
+    test: Literal["is_true", "is_false", "retirement", "level_at_least", "at_least_years", "any_professional",
+                  "any_skilled", "dual_qualification"]
+    facts: list[str] = Field(min_length=1)
+    label: str
+    rule: str
+    pass_: str = Field(alias="pass")
+    fail: str
+    unknown: str
+    questions: list[str] = []
+    clause_text: str = ""  # attached from the knowledge base at load time
+    citation: str = ""
+
+
+class AchievementOption(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    code: AchievementCode
+    clause: str
+    short: str
+    questions: list[str] = []
+    clause_text: str = ""
+    citation: str = ""
+
+
+class Reason(BaseModel):
+    """One criterion's verdict on a profile."""
+
+    id: str
+    result: Result
+    kind: str
+    label: str
+    clause: str
+    citation: str
+    explanation: str
+
+
+class Screening(BaseModel):
+    """The screening result; ``model_dump()`` is the JSON contract."""
+
+    outcome: Outcome
+    track: Track | None
+    reasons: list[Reason]
+    missing: list[str]
+    next_steps: list[str]
+    notes: list[str]
+    cutoff_date: dt.date
