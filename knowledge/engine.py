@@ -28,7 +28,8 @@ CLAUSE_PREFIX = "clause:"
 class Thresholds:
     """Decision thresholds, tuned on the example questions (see tests/test_engine_decisions.py)."""
 
-    min_coverage: float = 0.55  # share of the question's content the best entry must cover
+    min_coverage: float = 0.5  # share of the question's content the whole knowledge base must cover
+    min_entry_coverage: float = 0.3  # …and the best entry itself
     clarify_ratio: float = 0.93  # a runner-up this close to the best makes the engine ask
     clarify_min_coverage: float = 0.75  # …and it must cover the question nearly as well
     near_exact: float = 90.0  # rapidfuzz ratio to a variant that settles the match outright
@@ -72,6 +73,7 @@ class _Side:
     normalizer: Normalizer
     bm25: Bm25
     vocab: dict[str, set[str]]
+    all_vocab: set[str]
     variants: list[str]
     variant_owner: list[str]
 
@@ -86,6 +88,7 @@ class Engine:
         lex = kb.lexicon
         self._oos = tuple(fold(w) for w in lex.out_of_scope)
         self._anchors = tuple(fold(w) for w in lex.anchors)
+        self._junction = frozenset(lex.function_chars)
         zh = Normalizer(tuple(tuple(g) for g in lex.synonyms), tuple(lex.fillers))
         en = Normalizer(tuple(tuple(g) for g in lex.synonyms_en), (), frozenset(lex.stopwords_en), english=True)
         self._zh = self._build(zh, english=False)
@@ -110,13 +113,9 @@ class Engine:
             for clause in self.kb.clauses.values():
                 if len(clause.text) > len(clause.label) + len(clause.heading) + 4:
                     bm25.add(CLAUSE_PREFIX + clause.id, norm.tokens(clause.text), self.t.clause_weight)
-        bm25.freeze()
-        vocab: dict[str, set[str]] = {}
-        for owner in set(bm25.owners):
-            vocab[owner] = set()
-        for tf, owner in zip(bm25._tfs, bm25.owners, strict=True):
-            vocab[owner].update(tf)
-        return _Side(norm, bm25, vocab, variants, owners)
+        bm25.freeze(damped=frozenset(t for term in self.kb.lexicon.generic_terms for t in norm.tokens(term)))
+        vocab = bm25.vocabularies()
+        return _Side(norm, bm25, vocab, set().union(*vocab.values()), variants, owners)
 
     # ------------------------------------------------------------------ asking
     def ask(self, question: str, today: dt.date) -> Answer:
@@ -143,15 +142,17 @@ class Engine:
         ranked = self._tie_break(normalized, ranked, side)
         grams = content_grams(tokens)
         best_id, best = ranked[0]
-        coverage = side.bm25.coverage(grams, side.vocab[best_id])
-        if coverage < self.t.min_coverage:
-            return self._refuse(english, score=coverage)
+        coverage = side.bm25.coverage(grams, side.vocab[best_id], self._junction)
+        overall = side.bm25.coverage(grams, side.all_vocab, self._junction)
+        if overall < self.t.min_coverage or coverage < self.t.min_entry_coverage:
+            return self._refuse(english, score=min(overall, coverage))
 
+        floor = max(self.t.clarify_min_coverage, coverage - 0.05)
         close = [
             oid for oid, s in ranked[1:3]
             if s >= self.t.clarify_ratio * best
             and self._topic(oid) != self._topic(best_id)
-            and side.bm25.coverage(grams, side.vocab[oid]) >= max(self.t.clarify_min_coverage, coverage - 0.05)
+            and side.bm25.coverage(grams, side.vocab[oid], self._junction) >= floor
         ]
         if close:
             return self._clarify([best_id, *close], today, english, coverage)

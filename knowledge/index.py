@@ -35,11 +35,12 @@ class Bm25:
         for term in tf:
             self._postings.setdefault(term, []).append(doc)
 
-    def freeze(self) -> None:
-        """Compute IDF and average length once all documents are in."""
+    def freeze(self, damped: frozenset[str] = frozenset(), damping: float = 0.3) -> None:
+        """Compute IDF and average length once all documents are in; ``damped`` terms weigh less."""
         n = len(self._tfs)
         self._avg_len = (sum(self._lens) / n) if n else 1.0
-        self.idf = {t: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5)) for t, p in self._postings.items()}
+        self.idf = {t: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5)) * (damping if t in damped else 1.0)
+                    for t, p in self._postings.items()}
 
     @property
     def max_idf(self) -> float:
@@ -64,19 +65,27 @@ class Bm25:
                 best[owner] = weighted
         return best
 
-    def vocabulary(self, owner: str) -> set[str]:
-        """Every term in an owner's documents, for coverage."""
-        return {t for tf, o in zip(self._tfs, self.owners, strict=True) if o == owner for t in tf}
+    def vocabularies(self) -> dict[str, set[str]]:
+        """Every term of each owner's documents, for coverage."""
+        vocab: dict[str, set[str]] = {}
+        for tf, owner in zip(self._tfs, self.owners, strict=True):
+            vocab.setdefault(owner, set()).update(tf)
+        return vocab
 
-    def coverage(self, tokens: list[str], vocabulary: set[str]) -> float:
-        """Share of the query's IDF mass found in a vocabulary; unseen terms weigh the most."""
+    def coverage(self, tokens: list[str], vocabulary: set[str], junction: frozenset[str] = frozenset()) -> float:
+        """Share of the query's IDF mass found in a vocabulary; unseen terms weigh the most.
+
+        An unseen bigram with a ``junction`` character (的疑, 区要) spans two words and is left out.
+        """
         if not tokens:
             return 0.0
         top = self.max_idf
         total = found = 0.0
         for term in set(tokens):
-            w = self.idf.get(term, top)
-            total += w
             if term in vocabulary:
+                w = self.idf.get(term, top)
+                total += w
                 found += w
+            elif not (len(term) == 2 and (term[0] in junction or term[1] in junction)):
+                total += self.idf.get(term, top)
         return found / total if total else 0.0

@@ -123,6 +123,8 @@ class Lexicon(_Data):
     synonyms_en: list[list[str]] = []
     fillers: list[str]  # removed from every query (请问, 一下 …)
     stopwords_en: list[str] = []
+    generic_terms: list[str] = []  # weigh little in ranking: every question of this domain has them
+    function_chars: str = ""  # unseen bigrams with these are word junctions, not content
     # Words of other services (社保, 公积金 …): a query using them is refused unless it also names this
     # allowance (anchors).
     out_of_scope: list[str]
