@@ -111,6 +111,7 @@ def parse_document(number: str, raw: list[str], prefix: str) -> list[Clause]:
     current: dict[str, object] | None = None
     heading = ""
     para = 0
+    signoff: list[str] = []  # issuer, date, 此件主动公开: kept as a 落款 clause, citable for the issue date
 
     def flush() -> None:
         if current is not None:
@@ -148,6 +149,7 @@ def parse_document(number: str, raw: list[str], prefix: str) -> list[Clause]:
             current = dict(id=f"{base}.contacts", document=number, label=f"{current['label']} 联系方式",
                            heading="联系方式", text=line)
         elif _SIGNOFF.fullmatch(line):
+            signoff.append(line)
             continue
         elif current is not None and l1:
             current["text"] = f"{current['text']}\n{line}"
@@ -159,4 +161,7 @@ def parse_document(number: str, raw: list[str], prefix: str) -> list[Clause]:
             current = dict(id=pid, document=number, label=f"第{para}段" if prefix else "序言",
                            heading="", text=line)
     flush()
+    if signoff:
+        clauses.append(Clause(id=cid("signoff") if prefix else "signoff", document=number, label="落款",
+                              heading="落款", text="\n".join(signoff)))
     return clauses

@@ -1,0 +1,41 @@
+"""Queries and texts normalise alike: width, case, script, fillers and synonyms do not change meaning."""
+
+from __future__ import annotations
+
+from knowledge.normalize import Normalizer, content_grams, fold, is_english
+
+NORM = Normalizer(synonyms=(("截止", "截至", "deadline"), ("专技处", "专业技术人员管理处")), fillers=("请问", "吗"))
+
+
+def test_fold_maps_full_width_and_traditional_and_case() -> None:
+    assert fold("ＡＢＣ１２３") == "abc123"
+    assert fold("專業技術人才名額") == "专业技术人才名额"
+
+
+def test_fold_drops_zero_width_and_bidi_controls() -> None:
+    assert fold("截\u200b止\u202e时间\x00") == "截止时间"
+
+
+def test_fillers_go_but_question_words_stay() -> None:
+    assert NORM.text("请问什么时候截止吗？") == "什么时候 截止"
+
+
+def test_synonyms_collapse_to_the_canonical_form_longest_first() -> None:
+    assert NORM.text("截至日期") == NORM.text("截止日期")
+    assert NORM.text("专业技术人员管理处地址") == "专技处 地址"
+
+
+def test_tokens_are_unigrams_and_bigrams_for_chinese_and_words_for_ascii() -> None:
+    tokens = NORM.tokens("材料 pdf")
+    assert tokens == ["材", "料", "材料", "pdf"]
+
+
+def test_content_grams_prefer_bigrams_and_fall_back_to_unigrams() -> None:
+    assert content_grams(["材", "料", "材料"]) == ["材料"]
+    assert content_grams(["税"]) == ["税"]
+
+
+def test_english_is_detected_only_without_chinese() -> None:
+    assert is_english("When is the deadline?")
+    assert not is_english("deadline 是哪天")
+    assert not is_english("12345")
