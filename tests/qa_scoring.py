@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from knowledge.engine import Engine
+
 
 def _norm(text: str) -> str:
     return re.sub(r"[\s\-\u2010-\u2015\uff0d]", "", text).lower()
@@ -19,7 +21,7 @@ def check(case: dict, found: bool, answer: str) -> str | None:
     return f"missing {missing}" if missing else None
 
 
-def score_cases(engine, cases: list[dict], default_today: dt.date) -> list[str]:  # noqa: ANN001
+def score_cases(engine: Engine, cases: list[dict], default_today: dt.date) -> list[str]:
     failures = []
     for case in cases:
         today = dt.date.fromisoformat(case["today"]) if "today" in case else default_today

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from knowledge.clauses import cn_to_int
+from knowledge.loader import data_dir
 
 
 def test_chinese_numerals_convert() -> None:
@@ -36,6 +37,6 @@ def test_contact_block_is_its_own_clause(services) -> None:
 
 
 def test_every_clause_text_is_verbatim_from_the_notice(services) -> None:
-    source = "".join(open("knowledge/data/notice-2024.txt", encoding="utf-8").read().split())
+    source = "".join((data_dir() / "notice-2024.txt").read_text("utf-8").split())
     for clause in services.kb.clauses.values():
         assert "".join(clause.text.split()) in source, clause.id
