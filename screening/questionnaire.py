@@ -1,0 +1,274 @@
+"""The guided self-check as a pure state machine over the criteria, independent of any transport.
+
+The state is plain JSON: every answer ever given (``answers``, field -> value, ``None`` for 不确定), the order
+they were given in (for back), and a draft for the multi-select in progress. What counts is decided by
+replaying the answers in question order: a question is asked only while its fact can still change the
+outcome, so an edited answer re-evaluates everything after it, and answers that no longer apply stay in
+the state (nothing is lost) but out of the result.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from screening.engine import FACT_ORDER, determine_track, screen
+from screening.models import Profile, Screening
+from screening.rules import Criteria
+
+State = dict[str, Any]
+STATE_VERSION = 1
+UNKNOWN = "unknown"  # the option value that records 不确定
+
+
+class AnswerError(ValueError):
+    """An answer that cannot be taken; the message says why, in the user's language."""
+
+
+class _Option(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    value: bool | str
+    label: str
+    label_en: str
+
+
+class _QuestionSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    field: str
+    kind: Literal["choice", "multi", "date", "number"]
+    clause: str
+    text: str
+    text_en: str
+    options: list[_Option]
+
+
+@dataclass(frozen=True)
+class Option:
+    value: Any
+    label: str
+    label_en: str
+
+
+@dataclass(frozen=True)
+class Question:
+    """The next thing to ask, with its options (不确定 is always allowed)."""
+
+    field: str
+    kind: str
+    text: str
+    text_en: str
+    clause: str
+    options: list[Option]
+    selected: list[str] = field(default_factory=list)  # multi: what the draft holds so far
+
+
+@dataclass(frozen=True)
+class Done:
+    """The result; ``early`` when a hard exclusion settled it before every question was asked."""
+
+    screening: Screening
+    early: bool
+    excluded_by: list[str] = field(default_factory=list)  # fields whose answers excluded the applicant
+
+
+Step = Question | Done
+
+
+def new_state() -> State:
+    return {"v": STATE_VERSION, "answers": {}, "order": [], "draft": []}
+
+
+class Questionnaire:
+    """Questions from data, decisions from the screening engine; every method takes and returns plain state."""
+
+    def __init__(self, criteria: Criteria) -> None:
+        self.criteria = criteria
+        raw = tomllib.loads(resources.files("screening").joinpath("data/questions.toml").read_text("utf-8"))
+        specs = [_QuestionSpec.model_validate(q) for q in raw["questions"]]
+        self.specs = {s.field: s for s in specs}
+        missing = [f for f in FACT_ORDER if f not in self.specs and f != "reserve_2023"]
+        if missing:
+            raise ValueError(f"questions.toml has no question for {missing}")
+
+    # ------------------------------------------------------------------ reading the state
+    def _replay(self, state: State) -> tuple[dict[str, Any], str | None, Screening]:
+        """Walk the questions in order with the answers given; return the active answers and what is next."""
+        given: dict[str, Any] = state.get("answers", {})
+        active: dict[str, Any] = {}
+        while True:
+            result = screen(self._profile(active), self.criteria)
+            if result.outcome == "ineligible":
+                return active, None, result
+            pending = [f for f in self._needed(active, result) if f not in active]
+            if not pending:
+                return active, None, result
+            nxt = pending[0]
+            if nxt not in given:
+                return active, nxt, result
+            active[nxt] = given[nxt]
+
+    def _needed(self, active: dict[str, Any], result: Screening) -> list[str]:
+        """Facts still able to change the outcome, in asking order."""
+        needed = set(result.missing)
+        if result.track is None:  # the facts that can settle the track
+            needed |= {"senior_title", "skill_level", "achievements"}
+        return [f for f in FACT_ORDER if f in needed and f in self.specs]
+
+    @staticmethod
+    def _profile(active: dict[str, Any]) -> Profile:
+        return Profile.model_validate({k: v for k, v in active.items() if v is not None})
+
+    def step(self, state: State) -> Step:
+        """The next question, or the result."""
+        active, nxt, result = self._replay(state)
+        if nxt is not None:
+            return self._question(nxt, active, state)
+        unasked = [f for f in self._needed(active, result) if f not in active]
+        excluded = [f for r in result.reasons if r.result == "fail" and r.kind in ("hard", "one_of")
+                    for f in self.criteria.criterion(r.id).facts if f in active]
+        return Done(result, early=result.outcome == "ineligible" and bool(unasked), excluded_by=excluded)
+
+    def active_answers(self, state: State) -> dict[str, Any]:
+        """The answers that count now, in asking order (for the review screen)."""
+        active, _, _ = self._replay(state)
+        return {f: active[f] for f in FACT_ORDER if f in active}
+
+    def _question(self, name: str, active: dict[str, Any], state: State) -> Question:
+        spec = self.specs[name]
+        options = [Option(o.value, o.label, o.label_en) for o in spec.options]
+        clause = spec.clause
+        if name == "achievements":
+            track, _ = determine_track(self._profile(active))
+            codes = [c for c in self.criteria.achievements
+                     if track is None or c.startswith("P" if track == "professional" else "S")]
+            options = [Option(c, f"{c} {self.criteria.achievements[c].short}", self.criteria.achievements[c].short)
+                       for c in codes]
+            clause = self.criteria.tracks[track].clause if track else "1"
+        return Question(name, spec.kind, spec.text, spec.text_en, clause, options, list(state.get("draft", [])))
+
+    # ------------------------------------------------------------------ changing the state
+    def answer(self, state: State, name: str, raw: Any) -> State:
+        """Record an answer to the current question, or a new answer to one already given (an edit)."""
+        active, nxt, _ = self._replay(state)
+        if name != nxt and name not in active:
+            raise AnswerError("这一步已经过去了，请回答当前的问题。")
+        value = None if raw == UNKNOWN or raw is None else self.parse(name, raw)
+        new = copy.deepcopy(state)
+        new["answers"][name] = value
+        new["order"] = [f for f in new["order"] if f != name] + [name]
+        new["draft"] = []
+        return new
+
+    def toggle(self, state: State, code: str) -> State:
+        """Add or remove one option of the multi-select in progress."""
+        _, nxt, _ = self._replay(state)
+        if nxt != "achievements":
+            raise AnswerError("这一步已经过去了，请回答当前的问题。")
+        if code not in self.criteria.achievements:
+            raise AnswerError(f"没有这个选项：{code}")
+        new = copy.deepcopy(state)
+        draft = new.setdefault("draft", [])
+        if code in draft:
+            draft.remove(code)
+        else:
+            draft.append(code)
+        return new
+
+    def finish_multi(self, state: State) -> State:
+        """Take the drafted selection as the answer (an empty one means none applies)."""
+        return self.answer(state, "achievements", list(state.get("draft", [])))
+
+    def back(self, state: State) -> State:
+        """Forget the most recent active answer, so that its question is asked again."""
+        active, _, _ = self._replay(state)
+        new = copy.deepcopy(state)
+        for name in reversed(new["order"]):
+            if name in active:
+                new["order"].remove(name)
+                del new["answers"][name]
+                break
+        new["draft"] = []
+        return new
+
+    def mark_unknown(self, state: State, name: str) -> State:
+        """The "not sure" way back from an early stop: the answer becomes 不确定."""
+        return self.answer(state, name, UNKNOWN)
+
+    def restart(self) -> State:
+        return new_state()
+
+    # ------------------------------------------------------------------ parsing
+    def parse(self, name: str, raw: Any) -> Any:
+        """Turn a button value or typed text into the profile's value, or raise AnswerError."""
+        spec = self.specs[name]
+        if spec.kind == "date":
+            return parse_date(raw).isoformat()
+        if spec.kind == "number":
+            return parse_years(raw)
+        if spec.kind == "multi":
+            if not isinstance(raw, list) or any(c not in self.criteria.achievements for c in raw):
+                raise AnswerError("请从列表中选择。")
+            return list(dict.fromkeys(raw))
+        allowed = {o.value: o for o in spec.options}
+        if isinstance(raw, str) and raw not in allowed:
+            lowered = {"true": True, "false": False, "是": True, "否": False}.get(raw.strip().lower(), raw)
+            raw = lowered
+        if raw not in allowed or isinstance(raw, bool) != isinstance(next(iter(allowed)), bool):
+            raise AnswerError("请从给出的选项中选择。")
+        return raw
+
+
+_DATE_FORMS = (
+    re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$"),
+    re.compile(r"^\s*(\d{4})(\d{2})(\d{2})\s*$"),
+)
+_MONTH_FORM = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?\s*$")
+
+
+def parse_date(raw: Any, today: dt.date | None = None) -> dt.date:
+    """Accept 1975-06-01, 1975/6/1, 1975年6月1日, 19750601, or 1975-06 (taken as the 1st)."""
+    text = str(raw)
+    for form in _DATE_FORMS:
+        if m := form.match(text):
+            y, mo, d = (int(g) for g in m.groups())
+            break
+    else:
+        if m := _MONTH_FORM.match(text):
+            y, mo, d = int(m.group(1)), int(m.group(2)), 1
+        else:
+            raise AnswerError("请按 1975-06-01 或 1975年6月1日 的格式输入出生日期。")
+    try:
+        value = dt.date(y, mo, d)
+    except ValueError as exc:
+        raise AnswerError(f"{text.strip()} 不是有效的日期，请检查月份和日期。") from exc
+    today = today or dt.date.today()
+    if not (dt.date(1900, 1, 1) <= value <= today):
+        raise AnswerError("出生日期不在合理范围内，请检查年份。")
+    try:
+        Profile(birth_date=value)
+    except ValidationError as exc:
+        raise AnswerError("出生日期不在合理范围内，请检查年份。") from exc
+    return value
+
+
+def parse_years(raw: Any) -> int:
+    """Accept a whole number of years (digits, optionally followed by 年)."""
+    if isinstance(raw, bool):
+        raise AnswerError("请输入整数年数，例如 8。")
+    if isinstance(raw, int):
+        value = raw
+    else:
+        m = re.fullmatch(r"\s*(\d{1,2})\s*年?\s*", str(raw))
+        if not m:
+            raise AnswerError("请输入整数年数，例如 8。")
+        value = int(m.group(1))
+    if not 0 <= value <= 80:
+        raise AnswerError("年数应在 0 到 80 之间。")
+    return value
