@@ -56,10 +56,11 @@ def _boolean(c: Criterion, p: Profile, wanted: bool) -> Verdict:
     return Verdict("pass", c.pass_) if value is wanted else Verdict("fail", c.fail)
 
 
-def _achievements(c: Criterion, p: Profile, crit: Criteria, prefix: str) -> Verdict:
+def _achievements(c: Criterion, p: Profile, crit: Criteria, prefix: str, dual: bool) -> Verdict:
+    """At least one achievement of the track; under 四（二） (both qualifications) either list counts."""
     if p.achievements is None:
         return Verdict("unknown", c.unknown, ["achievements"])
-    matched = [crit.achievements[a] for a in p.achievements if a.startswith(prefix)]
+    matched = [crit.achievements[a] for a in p.achievements if dual or a.startswith(prefix)]
     if not matched:
         return Verdict("fail", c.fail)
     names = "；".join(f"{m.code} {m.short}（{m.citation}）" for m in matched)
@@ -115,9 +116,9 @@ def evaluate(c: Criterion, p: Profile, crit: Criteria, track: str | None, dual: 
         ok = p.years_in_occupation >= crit.parameters.min_years_in_occupation
         return Verdict("pass", c.pass_) if ok else Verdict("fail", c.fail)
     if c.test == "any_professional":
-        return _achievements(c, p, crit, "P")
+        return _achievements(c, p, crit, "P", dual)
     if c.test == "any_skilled":
-        return _achievements(c, p, crit, "S")
+        return _achievements(c, p, crit, "S", dual)
     if c.test == "dual_qualification":
         return Verdict("pass", c.pass_) if dual else Verdict(None)
     raise ValueError(f"unknown test {c.test}")

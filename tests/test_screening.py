@@ -88,6 +88,12 @@ def test_both_qualifications_go_to_the_skilled_track(services) -> None:
     assert reason(result, "track_rule").clause == "4.2"
 
 
+def test_a_professional_moved_to_the_skilled_track_keeps_their_achievements(services) -> None:
+    result = run(services, **dict(PRO, skill_level="principal_technician", years_in_occupation=20))
+    assert result.track == "skilled" and result.outcome == "eligible"
+    assert reason(result, "skilled_achievement").result == "pass"
+
+
 def test_a_track_that_cannot_be_told_is_missing(services) -> None:
     result = run(services, **CLEAN)
     assert result.track is None and result.outcome == "review" and "track" in result.missing
