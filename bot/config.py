@@ -1,0 +1,106 @@
+"""Settings from environment variables (and an optional .env file), validated once at start-up.
+
+A missing or malformed setting is a one-line error naming it; the token is kept as a secret so it never
+appears in a repr, a log line or an error message.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+
+ENV_NAMES = {
+    "telegram_bot_token": "TELEGRAM_BOT_TOKEN",
+    "telegram_base_url": "TELEGRAM_BASE_URL",
+    "database_path": "DATABASE_PATH",
+    "admin_ids": "ADMIN_IDS",
+    "webhook_url": "WEBHOOK_URL",
+    "port": "PORT",
+    "webhook_secret": "WEBHOOK_SECRET",
+    "pseudonym_key": "PSEUDONYM_KEY",
+    "retention_days": "RETENTION_DAYS",
+    "knowledge_dir": "KNOWLEDGE_DIR",
+    "rate_limit_messages": "RATE_LIMIT_MESSAGES",
+    "rate_limit_seconds": "RATE_LIMIT_SECONDS",
+}
+
+
+class SettingsError(ValueError):
+    """One line naming the setting and what is wrong with it."""
+
+
+class Settings(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_base_url: str | None = None  # a self-hosted Bot API server, e.g. http://127.0.0.1:8081/bot
+    database_path: Path = Path("tejin.sqlite3")
+    admin_ids: frozenset[int] = frozenset()
+    webhook_url: str | None = None
+    port: int = Field(default=8443, ge=1, le=65535)
+    webhook_secret: SecretStr | None = None
+    pseudonym_key: SecretStr | None = None  # generated and kept in the database when not given
+    retention_days: int = Field(default=90, ge=1, le=3650)
+    knowledge_dir: Path | None = None  # a copy of knowledge/data that /reload re-reads
+    rate_limit_messages: int = Field(default=20, ge=1)
+    rate_limit_seconds: float = Field(default=10.0, gt=0)
+
+    @field_validator("telegram_bot_token")
+    @classmethod
+    def _token_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            text = value.get_secret_value()
+            head, _, tail = text.partition(":")
+            if not (head.isdigit() and len(tail) >= 20):
+                raise ValueError("does not look like a bot token (digits:secret, as @BotFather gives it)")
+        return value
+
+    @field_validator("telegram_base_url", "webhook_url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.replace(";", ",").split(",") if p.strip()]
+            if not all(p.lstrip("-").isdigit() for p in parts):
+                raise ValueError("must be comma-separated numeric Telegram user ids")
+            return frozenset(int(p) for p in parts)
+        return value
+
+    @property
+    def webhook(self) -> bool:
+        return self.webhook_url is not None
+
+
+def read_dotenv(path: Path) -> dict[str, str]:
+    """KEY=VALUE lines; # comments and blank lines ignored; quotes around values removed."""
+    values: dict[str, str] = {}
+    if not path.is_file():
+        return values
+    for line in path.read_text("utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.partition("=")
+        values[key.strip()] = value.strip().strip("'\"")
+    return values
+
+
+def load_settings(environ: dict[str, str] | None = None, dotenv: Path | None = Path(".env")) -> Settings:
+    """Environment variables win over .env; empty values count as unset."""
+    env = {**(read_dotenv(dotenv) if dotenv else {}), **(os.environ if environ is None else environ)}
+    raw = {field: env[name] for field, name in ENV_NAMES.items() if env.get(name, "").strip()}
+    try:
+        return Settings.model_validate(raw)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = str(err["loc"][0]) if err["loc"] else "?"
+        name = ENV_NAMES.get(field, field)
+        raise SettingsError(f"{name}: {err['msg']}") from None

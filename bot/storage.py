@@ -1,0 +1,213 @@
+"""The one SQLite database, through aiosqlite: schema migrations, the question log, feedback, consent.
+
+WAL mode so readers never wait for the writer; ``PRAGMA user_version`` numbers the schema so an old
+database is migrated in place. User ids in logs and analytics are pseudonymised with a keyed hash; only
+the persistence tables (which must find a user's own state again) hold the real id.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import hmac
+import json
+import secrets
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+MIGRATIONS: list[str] = [
+    # 1: the first schema
+    """
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE user_data (user_id INTEGER PRIMARY KEY, data TEXT NOT NULL, updated_at TEXT NOT NULL);
+    CREATE TABLE conversations (name TEXT NOT NULL, key TEXT NOT NULL, state TEXT NOT NULL,
+                                PRIMARY KEY (name, key));
+    CREATE TABLE questions (id INTEGER PRIMARY KEY, user_key TEXT NOT NULL, ts TEXT NOT NULL,
+                            question TEXT NOT NULL, kind TEXT NOT NULL, entry TEXT, score REAL NOT NULL,
+                            options TEXT NOT NULL DEFAULT '[]', resolution TEXT);
+    CREATE INDEX questions_user ON questions (user_key);
+    CREATE TABLE feedback (question_id INTEGER NOT NULL, user_key TEXT NOT NULL, value INTEGER NOT NULL,
+                           ts TEXT NOT NULL, PRIMARY KEY (question_id, user_key));
+    CREATE TABLE screenings (id INTEGER PRIMARY KEY, user_key TEXT NOT NULL, ts TEXT NOT NULL,
+                             outcome TEXT NOT NULL, track TEXT);
+    CREATE TABLE consent (user_key TEXT PRIMARY KEY, version TEXT NOT NULL, ts TEXT NOT NULL);
+    CREATE TABLE processed_updates (update_id INTEGER PRIMARY KEY, ts TEXT NOT NULL);
+    """,
+]
+
+
+def now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+class StorageError(RuntimeError):
+    """The database could not do what was asked (locked, full, read-only); nothing was saved."""
+
+
+class Database:
+    """Opened once per process (in ``post_init``); every write commits before it returns."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = str(path)
+        self._db: aiosqlite.Connection | None = None
+        self._key = b""
+
+    @property
+    def conn(self) -> aiosqlite.Connection:
+        if self._db is None:
+            raise StorageError("database is not open")
+        return self._db
+
+    async def open(self, pseudonym_key: str | None = None) -> None:
+        self._db = await aiosqlite.connect(self.path, timeout=5)
+        await self._db.execute("PRAGMA journal_mode=WAL")
+        await self._db.execute("PRAGMA synchronous=NORMAL")
+        await self._db.execute("PRAGMA foreign_keys=ON")
+        await self.migrate()
+        self._key = (pseudonym_key or await self._stored_key()).encode()
+
+    async def close(self) -> None:
+        if self._db is not None:
+            await self._db.close()
+            self._db = None
+
+    async def migrate(self) -> int:
+        """Apply the migrations the file has not seen; returns the schema version."""
+        (version,) = await (await self.conn.execute("PRAGMA user_version")).fetchone()  # type: ignore[misc]
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            await self.conn.executescript(f"BEGIN; {script}; PRAGMA user_version = {number}; COMMIT;")
+        return len(MIGRATIONS)
+
+    async def _stored_key(self) -> str:
+        row = await (await self.conn.execute("SELECT value FROM meta WHERE key='pseudonym_key'")).fetchone()
+        if row:
+            return str(row[0])
+        key = secrets.token_hex(32)
+        await self.write("INSERT INTO meta (key, value) VALUES ('pseudonym_key', ?)", (key,))
+        return key
+
+    def user_key(self, user_id: int) -> str:
+        """The pseudonym used for this user in logs and analytics (keyed hash, not reversible without the key)."""
+        return hmac.new(self._key, str(user_id).encode(), hashlib.sha256).hexdigest()[:16]
+
+    async def write(self, sql: str, params: Iterable[Any] = ()) -> int:
+        """Run one write and commit it; raises StorageError (and rolls back) when the database refuses."""
+        try:
+            cursor = await self.conn.execute(sql, tuple(params))
+            await self.conn.commit()
+            return cursor.lastrowid or 0
+        except aiosqlite.Error as exc:
+            with contextlib.suppress(aiosqlite.Error):
+                await self.conn.rollback()
+            raise StorageError(str(exc)) from exc
+
+    async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[tuple]:
+        return list(await (await self.conn.execute(sql, tuple(params))).fetchall())
+
+    # ------------------------------------------------------------------ question log
+    async def log_question(self, user_id: int, question: str, kind: str, entry: str | None, score: float,
+                           options: list[str]) -> int:
+        return await self.write(
+            "INSERT INTO questions (user_key, ts, question, kind, entry, score, options) VALUES (?,?,?,?,?,?,?)",
+            (self.user_key(user_id), now(), question, kind, entry, score, json.dumps(options)),
+        )
+
+    async def question(self, question_id: int, user_id: int) -> dict | None:
+        """A logged question, only if it is this user's."""
+        rows = await self.fetchall("SELECT question, kind, entry, options, resolution FROM questions "
+                                   "WHERE id=? AND user_key=?", (question_id, self.user_key(user_id)))
+        if not rows:
+            return None
+        q, kind, entry, options, resolution = rows[0]
+        return {"question": q, "kind": kind, "entry": entry, "options": json.loads(options), "resolution": resolution}
+
+    async def resolve_question(self, question_id: int, resolution: str) -> None:
+        await self.write("UPDATE questions SET resolution=? WHERE id=?", (resolution, question_id))
+
+    async def record_feedback(self, question_id: int, user_id: int, value: int) -> bool:
+        """Record 👍 (1) or 👎 (0); a second tap changes nothing and returns False."""
+        key = self.user_key(user_id)
+        rows = await self.fetchall("SELECT 1 FROM feedback WHERE question_id=? AND user_key=?", (question_id, key))
+        if rows:
+            return False
+        await self.write("INSERT INTO feedback (question_id, user_key, value, ts) VALUES (?,?,?,?)",
+                         (question_id, key, value, now()))
+        return True
+
+    async def record_screening(self, user_id: int, outcome: str, track: str | None) -> None:
+        await self.write("INSERT INTO screenings (user_key, ts, outcome, track) VALUES (?,?,?,?)",
+                         (self.user_key(user_id), now(), outcome, track))
+
+    # ------------------------------------------------------------------ consent
+    async def consent(self, user_id: int) -> str | None:
+        rows = await self.fetchall("SELECT version FROM consent WHERE user_key=?", (self.user_key(user_id),))
+        return rows[0][0] if rows else None
+
+    async def give_consent(self, user_id: int, version: str) -> None:
+        await self.write("INSERT OR REPLACE INTO consent (user_key, version, ts) VALUES (?,?,?)",
+                         (self.user_key(user_id), version, now()))
+
+    # ------------------------------------------------------------------ updates seen (applied once)
+    async def first_time(self, update_id: int) -> bool:
+        """True the first time an update id is seen; a redelivered update returns False."""
+        try:
+            await self.conn.execute("INSERT INTO processed_updates (update_id, ts) VALUES (?,?)", (update_id, now()))
+            await self.conn.commit()
+            return True
+        except aiosqlite.IntegrityError:
+            await self.conn.rollback()
+            return False
+
+    # ------------------------------------------------------------------ deletion
+    async def forget_user(self, user_id: int) -> None:
+        """Delete everything stored about a user, in one transaction."""
+        key = self.user_key(user_id)
+        try:
+            await self.conn.execute("BEGIN")
+            await self.conn.execute("DELETE FROM user_data WHERE user_id=?", (user_id,))
+            for name in ("check",):
+                await self.conn.execute("DELETE FROM conversations WHERE name=? AND key LIKE ?",
+                                        (name, f"[%{user_id}]"))
+            for table in ("questions", "feedback", "screenings", "consent"):
+                await self.conn.execute(f"DELETE FROM {table} WHERE user_key=?", (key,))
+            await self.conn.commit()
+        except aiosqlite.Error as exc:
+            await self.conn.rollback()
+            raise StorageError(str(exc)) from exc
+
+    async def purge_older_than(self, days: int) -> int:
+        """Delete questionnaire data and logs older than ``days``; returns the number of rows removed."""
+        cutoff = (dt.datetime.now(dt.UTC) - dt.timedelta(days=days)).isoformat(timespec="seconds")
+        removed = 0
+        for sql in ("DELETE FROM user_data WHERE updated_at < ?", "DELETE FROM screenings WHERE ts < ?",
+                    "DELETE FROM questions WHERE ts < ?", "DELETE FROM feedback WHERE ts < ?",
+                    "DELETE FROM processed_updates WHERE ts < ?"):
+            cursor = await self.conn.execute(sql, (cutoff,))
+            removed += cursor.rowcount
+        await self.conn.commit()
+        return removed
+
+    # ------------------------------------------------------------------ staff views
+    async def stats(self) -> dict[str, Any]:
+        kinds = dict(await self.fetchall("SELECT kind, COUNT(*) FROM questions GROUP BY kind"))
+        outcomes = dict(await self.fetchall("SELECT outcome, COUNT(*) FROM screenings GROUP BY outcome"))
+        feedback = dict(await self.fetchall("SELECT value, COUNT(*) FROM feedback GROUP BY value"))
+        return {"questions": sum(kinds.values()), "kinds": kinds, "outcomes": outcomes,
+                "likes": feedback.get(1, 0), "dislikes": feedback.get(0, 0)}
+
+    async def unanswered(self, limit: int = 15) -> list[tuple[str, int]]:
+        """The most frequent refused, 'none of these' or disliked questions, grouped by their text."""
+        return [(q, n) for q, n in await self.fetchall(
+            "SELECT TRIM(LOWER(q.question)) AS text, COUNT(*) AS n FROM questions q "
+            "LEFT JOIN feedback f ON f.question_id = q.id "
+            "WHERE q.kind='refuse' OR q.resolution='none' OR f.value=0 "
+            "GROUP BY text ORDER BY n DESC, text LIMIT ?", (limit,))]
+
+    async def question_log(self) -> list[tuple]:
+        return await self.fetchall(
+            "SELECT q.id, q.ts, q.user_key, q.question, q.kind, q.entry, q.score, q.resolution, f.value "
+            "FROM questions q LEFT JOIN feedback f ON f.question_id = q.id ORDER BY q.id")
