@@ -6,8 +6,13 @@ import argparse
 import datetime as dt
 import sys
 
-from bot import cli
+from telegram import Update
+
+from bot import cli, console
+from bot.app import build_application, setup_logging
+from bot.config import SettingsError, load_settings
 from bot.services import build_services
+from bot.texts import t
 
 
 def _date(text: str) -> dt.date:
@@ -24,6 +29,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ask.add_argument("--json", action="store_true", help="one JSON object per answer")
     ask.add_argument("--today", type=_date, default=None, help="the date to count deadlines from (YYYY-MM-DD)")
     ask.add_argument("question", nargs="*", help="the question; read from standard input when absent")
+    sub.add_parser("console", help="the bot's conversations in this terminal (no Telegram needed)")
+    sub.add_parser("run", help="run the Telegram bot (the default)")
     screen = sub.add_parser("screen", help="screen applicant profiles, one JSON value per line on standard input")
     screen.add_argument("--json", action="store_true", help="one JSON object per result (the only format)")
     return parser.parse_args(argv)
@@ -40,8 +47,28 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "screen":
         cli.run_screen(build_services(), cli.stdin_lines(), sys.stdout)
         return 0
-    print("usage: python -m bot [ask|screen|console]", file=sys.stderr)
-    return 2
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"configuration error: {exc}", file=sys.stderr)
+        return 2
+    services = build_services(settings.knowledge_dir)
+    if args.command == "console":
+        console.main(services, settings)
+        return 0
+    if settings.telegram_bot_token is None:
+        print(t("no_token", "zh") + "\n", file=sys.stderr)
+        console.main(services, settings)
+        return 0
+    setup_logging(settings.telegram_bot_token.get_secret_value())
+    application = build_application(settings, services)
+    if settings.webhook:
+        application.run_webhook(listen="0.0.0.0", port=settings.port, webhook_url=settings.webhook_url,
+                                secret_token=settings.webhook_secret.get_secret_value()
+                                if settings.webhook_secret else None, allowed_updates=Update.ALL_TYPES)
+    else:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
+    return 0
 
 
 if __name__ == "__main__":

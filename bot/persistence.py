@@ -25,6 +25,7 @@ class SqlitePersistence(BasePersistence[dict, dict, dict]):
 
     # ------------------------------------------------------------------ user data
     async def get_user_data(self) -> dict[int, dict]:
+        await self.db.open()
         rows = await self.db.fetchall("SELECT user_id, data FROM user_data")
         return {int(uid): json.loads(data) for uid, data in rows}
 
@@ -43,6 +44,7 @@ class SqlitePersistence(BasePersistence[dict, dict, dict]):
 
     # ------------------------------------------------------------------ conversations
     async def get_conversations(self, name: str) -> ConversationDict:
+        await self.db.open()
         rows = await self.db.fetchall("SELECT key, state FROM conversations WHERE name=?", (name,))
         return {tuple(json.loads(key)): json.loads(state) for key, state in rows}
 

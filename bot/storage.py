@@ -51,10 +51,11 @@ class StorageError(RuntimeError):
 class Database:
     """Opened once per process (in ``post_init``); every write commits before it returns."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, pseudonym_key: str | None = None) -> None:
         self.path = str(path)
         self._db: aiosqlite.Connection | None = None
         self._key = b""
+        self._configured_key = pseudonym_key
 
     @property
     def conn(self) -> aiosqlite.Connection:
@@ -62,13 +63,16 @@ class Database:
             raise StorageError("database is not open")
         return self._db
 
-    async def open(self, pseudonym_key: str | None = None) -> None:
+    async def open(self) -> None:
+        """Open (once) and migrate; persistence calls this before its first read, ahead of post_init."""
+        if self._db is not None:
+            return
         self._db = await aiosqlite.connect(self.path, timeout=5)
         await self._db.execute("PRAGMA journal_mode=WAL")
         await self._db.execute("PRAGMA synchronous=NORMAL")
         await self._db.execute("PRAGMA foreign_keys=ON")
         await self.migrate()
-        self._key = (pseudonym_key or await self._stored_key()).encode()
+        self._key = (self._configured_key or await self._stored_key()).encode()
 
     async def close(self) -> None:
         if self._db is not None:

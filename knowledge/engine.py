@@ -126,6 +126,8 @@ class Engine:
         tokens = side.normalizer.tokens(question)
         if not tokens:
             return self._refuse(english, empty=True)
+        if all(t.isdigit() for t in tokens):  # a bare number is not a question
+            return self._refuse(english, score=0.0)
         if self._off_topic(folded, side.normalizer.text(question)):
             return self._refuse(english, score=0.0)
 

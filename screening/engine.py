@@ -90,8 +90,9 @@ def _retirement(c: Criterion, p: Profile, crit: Criteria, track: str | None) -> 
     cat = categories[0]
     rule = crit.retirement[cat]
     when = f"{rule.name}法定退休年龄{retirement_age_text(p.birth_date, rule)}，您于{dates[cat].isoformat()}达到"
-    if len(categories) > 1:
-        when = f"无论性别或岗位，您都将于{min(dates.values()).isoformat()}前后达到法定退休年龄"
+    if len(categories) > 1:  # all categories agree: state the date that decides
+        when = (f"无论性别或岗位，您最迟于{max(dates.values()).isoformat()}已达到法定退休年龄" if reached[cat]
+                else f"无论性别或岗位，您最早于{min(dates.values()).isoformat()}才达到法定退休年龄")
     if reached[cat]:
         return Verdict("fail", f"{c.fail}（{when}。）")
     return Verdict("pass", f"{c.pass_}（{when}。）")

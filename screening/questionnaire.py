@@ -129,7 +129,7 @@ class Questionnaire:
         """The next question, or the result."""
         active, nxt, result = self._replay(state)
         if nxt is not None:
-            return self._question(nxt, active, state)
+            return self.question_for(nxt, active, state)
         unasked = [f for f in self._needed(active, result) if f not in active]
         excluded = [f for r in result.reasons if r.result == "fail" and r.kind in ("hard", "one_of")
                     for f in self.criteria.criterion(r.id).facts if f in active]
@@ -140,7 +140,7 @@ class Questionnaire:
         active, _, _ = self._replay(state)
         return {f: active[f] for f in FACT_ORDER if f in active}
 
-    def _question(self, name: str, active: dict[str, Any], state: State) -> Question:
+    def question_for(self, name: str, active: dict[str, Any], state: State) -> Question:
         spec = self.specs[name]
         options = [Option(o.value, o.label, o.label_en) for o in spec.options]
         clause = spec.clause

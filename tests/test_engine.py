@@ -45,7 +45,7 @@ def test_traditional_full_width_and_filler_variants_get_the_same_answer(services
 
 @pytest.mark.parametrize("question", [
     "社保怎么转移", "公积金怎么提取", "退休金怎么算", "人才公寓怎么申请", "个人所得税怎么申报",
-    "what's the weather", "qwertyuiop", "帮我写一首诗", "", "   ", "？？？",
+    "what's the weather", "qwertyuiop", "帮我写一首诗", "", "   ", "？？？", "10", "2024",
 ])
 def test_out_of_scope_questions_are_refused_with_a_contact(services, question: str) -> None:
     reply = ask(services, question)

@@ -1,0 +1,169 @@
+"""The composition root: build the Application, wire every handler, set up shared services in post_init."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from telegram import BotCommand, Update
+from telegram.constants import ParseMode
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    ConversationHandler,
+    Defaults,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from bot.config import Settings
+from bot.handlers import admin, check, common, qa
+from bot.persistence import SqlitePersistence
+from bot.runtime import Runtime, make_flow
+from bot.services import Services
+from bot.storage import Database
+
+logger = logging.getLogger(__name__)
+
+COMMANDS = [
+    ("start", "开始 / Start"), ("check", "资格自查 / Self-check"), ("deadline", "截止时间 / Deadlines"),
+    ("contacts", "联系方式 / Contacts"), ("materials", "材料清单 / Materials"), ("help", "帮助 / Help"),
+    ("privacy", "隐私说明 / Privacy"), ("forget", "删除我的数据 / Delete my data"),
+]
+
+
+class TokenFilter(logging.Filter):
+    """Removes the bot token from every log record, at every level."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self.token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self.token:
+            message = record.getMessage()
+            if self.token in message:
+                record.msg = message.replace(self.token, "[TOKEN]")
+                record.args = ()
+        return True
+
+
+def setup_logging(token: str | None, level: int = logging.INFO) -> None:
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=level)
+    for name in ("httpx", "httpcore"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+    if token:
+        token_filter = TokenFilter(token)
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(token_filter)
+
+
+def build_application(settings: Settings, services: Services, db: Database | None = None,
+                      today: dt.date | None = None, rate_limiter: bool = True) -> Application:
+    """Wire a Telegram Application on the given services; the token must be set."""
+    if settings.telegram_bot_token is None:
+        raise ValueError("TELEGRAM_BOT_TOKEN is required for the Telegram bot")
+    db = db or Database(settings.database_path,
+                        settings.pseudonym_key.get_secret_value() if settings.pseudonym_key else None)
+    rt = Runtime(settings=settings, services=services, db=db, flow=make_flow(services), today=today)
+
+    async def post_init(application: Application) -> None:
+        await db.open()
+        application.bot_data["runtime"] = rt
+        await application.bot.set_my_commands([BotCommand(c, d) for c, d in COMMANDS])
+        if application.job_queue is not None:
+            application.job_queue.run_repeating(purge_old_data, interval=24 * 3600, first=60)
+
+    async def post_shutdown(application: Application) -> None:
+        await db.close()
+
+    builder = (
+        ApplicationBuilder()
+        .token(settings.telegram_bot_token.get_secret_value())
+        .defaults(Defaults(parse_mode=ParseMode.HTML))
+        .persistence(SqlitePersistence(db))
+        .post_init(post_init)
+        .post_shutdown(post_shutdown)
+    )
+    if settings.telegram_base_url:
+        builder = builder.base_url(settings.telegram_base_url).base_file_url(settings.telegram_base_url)
+    if rate_limiter:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=5))
+    application = builder.build()
+    application.bot_data["runtime"] = rt
+    register_handlers(application)
+    return application
+
+
+def register_handlers(application: Application) -> None:
+    """Every handler, in one commented block; the error handler last."""
+    private = filters.ChatType.PRIVATE
+    text = filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE
+
+    # Before anything else: apply each update once, then the per-user rate limit.
+    application.add_handler(TypeHandler(Update, common.once_guard), group=-2)
+    application.add_handler(TypeHandler(Update, common.rate_guard), group=-1)
+
+    # The self-check conversation; its buttons also re-enter it after a restart.
+    application.add_handler(ConversationHandler(
+        entry_points=[
+            CommandHandler("check", check.start_check),
+            CallbackQueryHandler(check.start_check, pattern=r"^m:check$"),
+            CallbackQueryHandler(check.consent, pattern=r"^k:[yn]$"),
+            CallbackQueryHandler(check.button, pattern=r"^c:"),
+        ],
+        states={
+            check.CHECKING: [
+                CallbackQueryHandler(check.button, pattern=r"^c:"),
+                CallbackQueryHandler(check.consent, pattern=r"^k:[yn]$"),
+                MessageHandler(text & private, check.route_text),
+                CommandHandler("why", check.why),
+                CommandHandler("check", check.start_check),
+            ],
+        },
+        fallbacks=[CommandHandler("cancel", check.cancel)],
+        name="check",
+        persistent=True,
+        allow_reentry=True,
+    ))
+
+    # Commands anyone may use.
+    application.add_handler(CommandHandler("start", common.start))
+    application.add_handler(CommandHandler("help", common.help_command))
+    application.add_handler(CommandHandler("privacy", common.privacy))
+    application.add_handler(CommandHandler(["deadline", "contacts", "materials"], common.topic))
+    application.add_handler(CommandHandler("why", check.why))
+    application.add_handler(CommandHandler("cancel", check.cancel))
+    application.add_handler(CommandHandler("forget", common.forget, filters=private))
+
+    # Staff commands (refused and logged for anyone else).
+    application.add_handler(CommandHandler("stats", admin.stats))
+    application.add_handler(CommandHandler("unanswered", admin.unanswered))
+    application.add_handler(CommandHandler("export", admin.export))
+    application.add_handler(CommandHandler("reload", admin.reload))
+
+    # Buttons.
+    application.add_handler(CallbackQueryHandler(common.menu, pattern=r"^m:(ask|deadline|contacts|materials)$"))
+    application.add_handler(CallbackQueryHandler(qa.feedback, pattern=r"^f:\d+:[01]$"))
+    application.add_handler(CallbackQueryHandler(qa.option, pattern=r"^o:\d+:(\d+|x)$"))
+    application.add_handler(CallbackQueryHandler(common.forget_confirm, pattern=r"^z:[yn]$"))
+    application.add_handler(CallbackQueryHandler(common.stale_button))
+
+    # Free text in private chats is a question; groups get commands only; other kinds get a hint.
+    application.add_handler(MessageHandler(text & private, check.route_text))
+    application.add_handler(MessageHandler(private & ~filters.COMMAND & ~filters.TEXT & filters.UpdateType.MESSAGE,
+                                           common.unsupported))
+
+    application.add_error_handler(common.on_error)
+
+
+async def purge_old_data(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Deletes questionnaire data and logs kept longer than the retention period."""
+    rt = context.application.bot_data["runtime"]
+    removed = await rt.db.purge_older_than(rt.settings.retention_days)
+    logger.info("retention: removed %s rows older than %s days", removed, rt.settings.retention_days)

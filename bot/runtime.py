@@ -1,0 +1,53 @@
+"""What every handler needs, built once in the composition root and reached through one typed accessor."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+
+from telegram.ext import ContextTypes
+
+from bot.check_flow import CheckFlow
+from bot.config import Settings
+from bot.services import Services
+from bot.storage import Database
+from screening.questionnaire import Questionnaire
+
+
+def make_flow(services: Services) -> CheckFlow:
+    names = {t.id: t.name for t in services.criteria.tracks.values()}
+    return CheckFlow(Questionnaire(services.criteria), names)
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    services: Services
+    db: Database
+    flow: CheckFlow
+    today: dt.date | None = None  # fixed in tests; the real date otherwise
+    _recent: dict[int, deque[float]] = field(default_factory=lambda: defaultdict(deque))
+
+    def swap(self, services: Services) -> None:
+        """Put freshly validated knowledge in service (used by /reload)."""
+        self.services = services
+        self.flow = make_flow(services)
+
+    def date(self) -> dt.date:
+        return self.today or dt.date.today()
+
+    def over_limit(self, user_id: int, clock: float | None = None) -> bool:
+        """A sliding window per user: more than the allowed messages in the window is over the limit."""
+        now = time.monotonic() if clock is None else clock
+        window = self._recent[user_id]
+        while window and now - window[0] > self.settings.rate_limit_seconds:
+            window.popleft()
+        window.append(now)
+        return len(window) > self.settings.rate_limit_messages
+
+
+def runtime(context: ContextTypes.DEFAULT_TYPE) -> Runtime:
+    """The one way handlers reach the services."""
+    return context.application.bot_data["runtime"]
