@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import warnings
 
 from telegram import BotCommand, Update
 from telegram.constants import ParseMode
@@ -20,6 +21,7 @@ from telegram.ext import (
     TypeHandler,
     filters,
 )
+from telegram.warnings import PTBUserWarning
 
 from bot.config import Settings
 from bot.handlers import admin, check, common, qa
@@ -109,7 +111,9 @@ def register_handlers(application: Application) -> None:
     application.add_handler(TypeHandler(Update, common.once_guard), group=-2)
     application.add_handler(TypeHandler(Update, common.rate_guard), group=-1)
 
-    # The self-check conversation; its buttons also re-enter it after a restart.
+    # The self-check conversation; its buttons also re-enter it after a restart. Tracking per message is not
+    # needed: every questionnaire button carries its own questionnaire id and step (see bot/check_flow.py).
+    warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
     application.add_handler(ConversationHandler(
         entry_points=[
             CommandHandler("check", check.start_check),

@@ -1,0 +1,45 @@
+"""Start and stop the real bot (python-telegram-bot, polling) against the fake Bot API server."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from telegram.ext import Application
+
+from bot.app import build_application
+from bot.config import Settings
+from bot.services import Services
+from tests.fakebot import TOKEN, FakeBotApi
+
+ADMIN = 999
+TODAY = dt.date(2024, 4, 25)
+
+
+@dataclass
+class RunningBot:
+    api: FakeBotApi
+    app: Application
+
+    async def stop(self) -> None:
+        if self.app.updater and self.app.updater.running:
+            await self.app.updater.stop()
+        if self.app.running:
+            await self.app.stop()
+        await self.app.shutdown()
+        if self.app.post_shutdown:  # as run_polling does: after the last persistence flush
+            await self.app.post_shutdown(self.app)
+
+
+async def start_bot(api: FakeBotApi, base_url: str, services: Services, db_path: Path, **overrides: object
+                    ) -> RunningBot:
+    settings = Settings(**{"telegram_bot_token": TOKEN, "telegram_base_url": base_url, "database_path": db_path,
+                           "admin_ids": frozenset({ADMIN}), "rate_limit_messages": 1000, **overrides})
+    app = build_application(settings, services, today=TODAY, rate_limiter=False)
+    await app.initialize()
+    if app.post_init:
+        await app.post_init(app)
+    await app.start()
+    await app.updater.start_polling(poll_interval=0, timeout=1)
+    return RunningBot(api, app)

@@ -1,0 +1,276 @@
+"""Walks through the real Telegram stack against the fake Bot API server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+from bot.services import Services
+from knowledge.engine import Engine, Thresholds
+from tests.fakebot import FakeBotApi
+from tests.telegram_harness import ADMIN, start_bot
+
+USER = 4242
+STRANGER = 5151
+
+
+@pytest.fixture
+async def api():
+    server = FakeBotApi()
+    url = await server.start()
+    server.url = url  # type: ignore[attr-defined]
+    yield server
+    await server.stop()
+
+
+@pytest.fixture
+async def bot(api, services, tmp_path: Path):
+    running = await start_bot(api, api.url, services, tmp_path / "bot.sqlite3")
+    yield running
+    await running.stop()
+
+
+async def say(api: FakeBotApi, text: str, user: int = USER, **kw):
+    before = len(api.to(kw.get("chat_id", user)))
+    await api.says(user, text, **kw)
+    return await api.next_message(kw.get("chat_id", user), before)
+
+
+async def press(api: FakeBotApi, message, label: str, user: int = USER):
+    """Press a button and wait until the message changes (or a new one arrives)."""
+    before_versions = len(message.versions)
+    before_count = len(api.to(message.chat_id))
+    answers = len(api.callback_answers)
+    await api.presses(user, message, message.data_for(label))
+    await api.wait_for(lambda: len(message.versions) > before_versions or len(api.to(message.chat_id)) > before_count
+                       or len(api.callback_answers) > answers)
+    await api.settled(0.1)
+    return message
+
+
+async def test_start_shows_welcome_privacy_and_menu(api, bot) -> None:
+    msg = await say(api, "/start")
+    assert "隐私说明" in msg.text and "/forget" in msg.text
+    labels = [label for label, _ in msg.buttons]
+    assert any("资格自查" in x for x in labels) and any("截止时间" in x for x in labels)
+    assert [c["command"] for c in api.commands][:2] == ["start", "check"]
+
+
+async def test_start_in_english_for_english_users(api, bot) -> None:
+    before = len(api.to(USER))
+    await api.says(USER, "/start", language="en")
+    msg = await api.next_message(USER, before)
+    assert msg.text.startswith("Hello!")
+
+
+async def test_a_question_gets_a_cited_answer_with_feedback_buttons(api, bot) -> None:
+    msg = await say(api, "专技处联系电话")
+    assert "7676026" in msg.text and "依据：晋人社厅函〔2024〕230号 五（二）" in msg.text
+    await press(api, msg, "👍")
+    assert api.callback_answers[-1].get("text") == "谢谢您的反馈！"
+    await press(api, msg, "👍")  # a second tap is not counted twice
+    assert api.callback_answers[-1].get("text") == "已经收到您的评价了。"
+
+
+async def test_a_refusal_names_the_contact(api, bot) -> None:
+    msg = await say(api, "社保怎么转移")
+    assert "0351-7676026" in msg.text and not msg.buttons
+
+
+async def test_deadline_command_counts_days(api, bot) -> None:
+    msg = await say(api, "/deadline")
+    assert "距截止还有5天" in msg.text and "距截止还有15天" in msg.text
+
+
+async def test_a_clarification_is_chosen_by_button(api, services, tmp_path) -> None:
+    eager = Services(services.kb, Engine(services.kb, Thresholds(clarify_ratio=0.3, clarify_min_coverage=0.0,
+                                                                  near_exact=100)), services.criteria)
+    running = await start_bot(api, api.url, eager, tmp_path / "c.sqlite3")
+    try:
+        msg = await say(api, "联系电话")
+        assert "您想问的是哪一项" in msg.text
+        option_label = msg.buttons[0][0]
+        await press(api, msg, option_label)
+        assert "依据：" in msg.text and "您想问的是哪一项" not in msg.text
+        # The same option again is stale and changes nothing.
+        versions = len(msg.versions)
+        await api.presses(USER, msg, "o:1:0")
+        await api.settled(0.2)
+        assert len(msg.versions) == versions
+    finally:
+        await running.stop()
+
+
+async def test_none_of_these_is_recorded_for_staff(api, services, tmp_path) -> None:
+    eager = Services(services.kb, Engine(services.kb, Thresholds(clarify_ratio=0.3, clarify_min_coverage=0.0,
+                                                                  near_exact=100)), services.criteria)
+    running = await start_bot(api, api.url, eager, tmp_path / "n.sqlite3")
+    try:
+        msg = await say(api, "联系电话")
+        await press(api, msg, "都不是")
+        assert "已记录" in msg.text
+        report = await say(api, "/unanswered", user=ADMIN)
+        assert "联系电话" in report.text
+    finally:
+        await running.stop()
+
+
+async def walk_consent(api: FakeBotApi, user: int = USER):
+    msg = await say(api, "/check", user=user)
+    assert "隐私说明" in msg.text
+    await press(api, msg, "同意并开始", user)
+    assert "哪一类" in msg.text
+    return msg
+
+
+async def test_full_self_check_to_eligible_with_back_and_edit(api, bot) -> None:
+    msg = await walk_consent(api)
+    await press(api, msg, "专业技术人才")
+    for label in ("是", "是", "否", "否", "否", "未享受"):
+        await press(api, msg, label)
+    assert "出生日期" in msg.text
+    await press(api, msg, "上一步")  # back to 已经享受
+    assert "已经享受" in msg.text
+    await press(api, msg, "未享受")
+    date_reply = await say(api, "1980-05-01")
+    assert "高级职称" in date_reply.text
+    await press(api, date_reply, "有")
+    await press(api, date_reply, "P7")
+    assert any(label.startswith("✅ P7") for label, _ in date_reply.buttons)
+    await press(api, date_reply, "完成")
+    assert "初步符合条件" in date_reply.text and "晋人社厅函〔2024〕230号" in date_reply.text
+    assert "5月10日" in date_reply.text and "不具约束力" in date_reply.text
+    # Review and edit: no senior title turns it into review.
+    await press(api, date_reply, "查看/修改")
+    await press(api, date_reply, "是否具有高级职称")
+    assert "当前答案：有" in date_reply.text
+    await press(api, date_reply, "没有")
+    assert "需要单位研究决定" in date_reply.text
+
+
+async def test_self_check_stops_early_on_an_exclusion_with_a_way_back(api, bot) -> None:
+    msg = await walk_consent(api)
+    await press(api, msg, "高技能人才")
+    await press(api, msg, "是")
+    await press(api, msg, "是")
+    await press(api, msg, "是")  # staff of a government organ
+    assert "不符合申报条件" in msg.text and "无需继续" in msg.text
+    await press(api, msg, "我不确定")
+    assert "副省部级" in msg.text
+
+
+async def test_why_quotes_the_clause_of_the_current_question(api, bot) -> None:
+    msg = await walk_consent(api)
+    await press(api, msg, "专业技术人才")
+    why = await say(api, "/why")
+    assert "二（三）" in why.text and "在职人员" in why.text
+
+
+async def test_a_stale_button_changes_nothing(api, bot) -> None:
+    msg = await walk_consent(api)
+    old = msg.data_for("专业技术人才")
+    await press(api, msg, "专业技术人才")
+    text = msg.text
+    await api.presses(USER, msg, old)  # the old button (a double tap)
+    await api.wait_for(lambda: api.callback_answers and "过去" in api.callback_answers[-1].get("text", ""))
+    assert msg.text == text
+
+
+async def test_forget_deletes_everything(api, bot) -> None:
+    await say(api, "专技处联系电话")
+    msg = await walk_consent(api)
+    await press(api, msg, "专业技术人才")
+    confirm = await say(api, "/forget")
+    await press(api, confirm, "确定删除")
+    assert "已删除" in confirm.text
+    db = bot.app.bot_data["runtime"].db
+    key = db.user_key(USER)
+    for table in ("questions", "consent", "screenings"):
+        assert await db.fetchall(f"SELECT * FROM {table} WHERE user_key=?", (key,)) == []
+    assert await db.fetchall("SELECT * FROM user_data WHERE user_id=?", (USER,)) == []
+    again = await say(api, "/check")
+    assert "隐私说明" in again.text  # consent is asked again
+
+
+async def test_admin_commands_for_admins_only(api, bot) -> None:
+    await say(api, "专技处联系电话")
+    await say(api, "=HYPERLINK(\"x\") 公积金")
+    stats = await say(api, "/stats", user=ADMIN)
+    assert "提问 2 条" in stats.text
+    refused = await say(api, "/stats", user=STRANGER)
+    assert "仅限管理员" in refused.text
+    in_group = await say(api, "/stats@tejin_bot", user=ADMIN, chat_id=-100, chat_type="supergroup")
+    assert "仅限管理员" in in_group.text
+    await api.says(ADMIN, "/export")
+    await api.wait_for(lambda: api.documents)
+    rows = list(csv.reader(io.StringIO(api.documents[-1][1].decode("utf-8-sig"))))
+    assert rows[0][3] == "question" and rows[2][3].startswith("'=")
+    assert str(USER) not in api.documents[-1][1].decode("utf-8-sig")  # pseudonymised
+
+
+async def test_reload_keeps_the_old_data_when_the_new_does_not_validate(api, services, tmp_path) -> None:
+    import shutil
+
+    from knowledge.loader import data_dir
+
+    broken = tmp_path / "data"
+    shutil.copytree(data_dir(), broken)
+    (broken / "faq.toml").write_text("[[faq]]\nid = 1\n", "utf-8")
+    running = await start_bot(api, api.url, services, tmp_path / "r.sqlite3", knowledge_dir=broken)
+    try:
+        reply = await say(api, "/reload", user=ADMIN)
+        assert "未通过校验" in reply.text and "faq.toml" in reply.text
+        still = await say(api, "专技处联系电话")
+        assert "7676026" in still.text
+        shutil.rmtree(broken)
+        shutil.copytree(data_dir(), broken)
+        ok = await say(api, "/reload", user=ADMIN)
+        assert "已重新加载" in ok.text
+    finally:
+        await running.stop()
+
+
+async def test_a_restart_resumes_at_the_same_question(api, services, tmp_path) -> None:
+    path = tmp_path / "restart.sqlite3"
+    first = await start_bot(api, api.url, services, path)
+    msg = await walk_consent(api)
+    await press(api, msg, "高技能人才")
+    await press(api, msg, "是")
+    assert "近5年" in msg.text
+    await first.stop()
+    second = await start_bot(api, api.url, services, path)
+    try:
+        resumed = await say(api, "/check")
+        assert "近5年" in resumed.text
+        # The button on the old message still works after the restart: the step is the same.
+        await press(api, msg, "是")
+        assert "党政军群机关" in msg.text
+    finally:
+        await second.stop()
+
+
+async def test_user_text_is_shown_back_escaped_and_stored_literally(api, bot) -> None:
+    hostile = "<b>社保</b> & <a href='x'> 公积金"
+    await say(api, hostile)  # the fake server refuses malformed HTML, so any reply got through escaped
+    report = await say(api, "/unanswered", user=ADMIN)
+    assert "&lt;b&gt;社保&lt;/b&gt; &amp; &lt;a href='x'&gt;" in report.text
+    db = bot.app.bot_data["runtime"].db
+    assert (hostile,) in await db.fetchall("SELECT question FROM questions")
+
+
+async def test_an_over_long_question_is_declined_politely(api, bot) -> None:
+    too_long = await say(api, "截" * 600)
+    assert "太长" in too_long.text
+
+
+async def test_every_callback_fits_64_bytes(api, bot) -> None:
+    msg = await walk_consent(api)
+    await press(api, msg, "高技能人才")
+    for label in ("是", "是", "否", "否", "否", "未享受"):
+        await press(api, msg, label)
+    await press(api, msg, "查看/修改")
+    all_data = [d for m in api.messages.values() for _, d in m.buttons]
+    assert all_data and all(len(d.encode()) <= 64 for d in all_data)
