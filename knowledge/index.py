@@ -46,13 +46,15 @@ class Bm25:
     def max_idf(self) -> float:
         return max(self.idf.values(), default=1.0)
 
-    def scores(self, tokens: list[str]) -> dict[str, float]:
-        """Best weighted BM25 score per owner for the query tokens."""
+    def scores(self, tokens: list[str], unigram_weight: float = 1.0) -> dict[str, float]:
+        """Best weighted BM25 score per owner for the query tokens; single CJK characters weigh less."""
         per_doc: dict[int, float] = {}
         for term, qtf in Counter(tokens).items():
             idf = self.idf.get(term)
             if idf is None:
                 continue
+            if len(term) == 1 and not term.isascii():
+                idf *= unigram_weight
             for doc in self._postings[term]:
                 tf = self._tfs[doc][term]
                 norm = tf * (self.k1 + 1) / (tf + self.k1 * (1 - self.b + self.b * self._lens[doc] / self._avg_len))

@@ -96,7 +96,8 @@ class FaqEntry(_Data):
     """A curated answer: question variants, the answer, and the clauses it rests on.
 
     ``kind = "gap"`` marks a question the notice does not answer: the engine says so and names the contact
-    instead of guessing.
+    instead of guessing. ``kind = "chitchat"`` is about the assistant itself (greetings): answered, but not
+    from the notice, so ``found`` is false.
     """
 
     id: str
@@ -106,7 +107,7 @@ class FaqEntry(_Data):
     answer: str
     answer_en: str = ""
     clauses: list[str] = Field(min_length=1)
-    kind: Literal["answer", "gap"] = "answer"
+    kind: Literal["answer", "gap", "chitchat"] = "answer"
 
     @field_validator("questions", "questions_en")
     @classmethod

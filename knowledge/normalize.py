@@ -96,10 +96,18 @@ class Normalizer:
                 word = run.strip(".-_")
                 if not word or word in self.stopwords:
                     continue
-                if self.english and len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
-                    word = word[:-1]
-                out.append(word)
+                out.append(stem(word) if self.english else word)
         return out
+
+
+def stem(word: str) -> str:
+    """A light English stemmer: one common suffix off (prepared, prepare -> prepar; materials -> material)."""
+    if len(word) <= 4 or not word.isalpha():
+        return word
+    for suffix in ("ing", "ed", "es", "s", "e"):
+        if word.endswith(suffix) and not word.endswith("ss") and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
 
 
 def content_grams(tokens: list[str]) -> list[str]:

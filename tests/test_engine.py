@@ -113,10 +113,19 @@ def test_json_shape_is_the_contract(services) -> None:
     assert isinstance(data["score"], float) and isinstance(data["options"], list)
 
 
-def test_independent_paraphrases_stay_answered(services) -> None:
-    """Regression over 100 questions worded apart from the FAQ variants (20 out of scope)."""
+@pytest.mark.parametrize(("path", "allowed_failures"), [("tests/data/paraphrases.jsonl", 1),
+                                                       ("tests/data/paraphrases2.jsonl", 2)])
+def test_independent_paraphrases_stay_answered(services, path: str, allowed_failures: int) -> None:
+    """Regression over questions worded apart from the FAQ variants (paraphrases2 was written blind:
+    84/85 when first tuned; paraphrases 100/100)."""
     from tests.qa_scoring import score_cases
 
-    cases = [json.loads(line) for line in Path("tests/data/paraphrases.jsonl").read_text("utf-8").splitlines()]
+    cases = [json.loads(line) for line in Path(path).read_text("utf-8").splitlines()]
     failures = score_cases(services.engine, cases, default_today=dt.date(2026, 11, 26))
-    assert len(failures) <= 2, failures
+    assert len(failures) <= allowed_failures, failures
+
+
+def test_greetings_are_answered_but_not_as_facts_of_the_notice(services) -> None:
+    for q in ("你好", "你是谁", "hello"):
+        reply = ask(services, q)
+        assert not reply.found and reply.entry_id == "chat.about" and "/check" in reply.answer
