@@ -77,6 +77,7 @@ class _Side:
     all_vocab: set[str]
     variants: list[str]
     variant_owner: list[str]
+    by_owner: dict[str, list[str]]  # each entry's normalised variants, for the tie-break
 
 
 class Engine:
@@ -116,7 +117,10 @@ class Engine:
                     bm25.add(CLAUSE_PREFIX + clause.id, norm.tokens(clause.text), self.t.clause_weight)
         bm25.freeze(damped=frozenset(t for term in self.kb.lexicon.generic_terms for t in norm.tokens(term)))
         vocab = bm25.vocabularies()
-        return _Side(norm, bm25, vocab, set().union(*vocab.values()), variants, owners)
+        by_owner: dict[str, list[str]] = {}
+        for variant, owner in zip(variants, owners, strict=True):
+            by_owner.setdefault(owner, []).append(variant)
+        return _Side(norm, bm25, vocab, set().union(*vocab.values()), variants, owners, by_owner)
 
     # ------------------------------------------------------------------ asking
     def ask(self, question: str, today: dt.date) -> Answer:
@@ -181,8 +185,7 @@ class Engine:
         top = ranked[0][1]
         adjusted = []
         for owner, score in ranked:
-            texts = [v for v, o in zip(side.variants, side.variant_owner, strict=True) if o == owner]
-            sim = max((fuzz.ratio(normalized, v) for v in texts), default=0.0)
+            sim = max((fuzz.ratio(normalized, v) for v in side.by_owner.get(owner, ())), default=0.0)
             adjusted.append((owner, score + 0.04 * top * sim / 100))
         return sorted(adjusted, key=lambda kv: kv[1], reverse=True)
 

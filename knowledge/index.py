@@ -24,6 +24,7 @@ class Bm25:
     _postings: dict[str, list[int]] = field(default_factory=dict)
     idf: dict[str, float] = field(default_factory=dict)
     _avg_len: float = 1.0
+    _max_idf: float = 1.0
 
     def add(self, owner: str, tokens: list[str], weight: float = 1.0) -> None:
         doc = len(self._tfs)
@@ -36,35 +37,45 @@ class Bm25:
             self._postings.setdefault(term, []).append(doc)
 
     def freeze(self, damped: frozenset[str] = frozenset(), damping: float = 0.3) -> None:
-        """Compute IDF and average length once all documents are in; ``damped`` terms weigh less."""
+        """Compute IDF and every posting's BM25 weight once; ``damped`` terms weigh less."""
         n = len(self._tfs)
         self._avg_len = (sum(self._lens) / n) if n else 1.0
         self.idf = {t: math.log(1 + (n - len(p) + 0.5) / (len(p) + 0.5)) * (damping if t in damped else 1.0)
                     for t, p in self._postings.items()}
+        self._max_idf = max(self.idf.values(), default=1.0)
+        self._weighted: dict[str, list[tuple[int, float]]] = {}
+        for term, docs in self._postings.items():
+            idf = self.idf[term]
+            row = []
+            for doc in docs:
+                tf = self._tfs[doc][term]
+                norm = tf * (self.k1 + 1) / (tf + self.k1 * (1 - self.b + self.b * self._lens[doc] / self._avg_len))
+                row.append((doc, idf * norm * self.weights[doc]))
+            self._weighted[term] = row
 
     @property
     def max_idf(self) -> float:
-        return max(self.idf.values(), default=1.0)
+        return self._max_idf
 
     def scores(self, tokens: list[str], unigram_weight: float = 1.0) -> dict[str, float]:
-        """Best weighted BM25 score per owner for the query tokens; single CJK characters weigh less."""
+        """Best weighted BM25 score per owner for the query tokens; single CJK characters may weigh less."""
         per_doc: dict[int, float] = {}
+        get = per_doc.get
         for term, qtf in Counter(tokens).items():
-            idf = self.idf.get(term)
-            if idf is None:
+            row = self._weighted.get(term)
+            if row is None:
                 continue
+            factor = 1 + 0.2 * (qtf - 1)
             if len(term) == 1 and not term.isascii():
-                idf *= unigram_weight
-            for doc in self._postings[term]:
-                tf = self._tfs[doc][term]
-                norm = tf * (self.k1 + 1) / (tf + self.k1 * (1 - self.b + self.b * self._lens[doc] / self._avg_len))
-                per_doc[doc] = per_doc.get(doc, 0.0) + idf * norm * (1 + 0.2 * (qtf - 1))
+                factor *= unigram_weight
+            for doc, weight in row:
+                per_doc[doc] = get(doc, 0.0) + weight * factor
         best: dict[str, float] = {}
+        owners = self.owners
         for doc, score in per_doc.items():
-            owner = self.owners[doc]
-            weighted = score * self.weights[doc]
-            if weighted > best.get(owner, 0.0):
-                best[owner] = weighted
+            owner = owners[doc]
+            if score > best.get(owner, 0.0):
+                best[owner] = score
         return best
 
     def vocabularies(self) -> dict[str, set[str]]:
