@@ -32,11 +32,14 @@ async def _commit(update: Update, context: ContextTypes.DEFAULT_TYPE, result: Fl
     if not result.changed:
         return True
     rt = runtime(context)
+    user_id = update.effective_user.id
     try:
+        # Written directly (update_persistence() would route a failure to the error handler and carry on).
+        await context.application.persistence.update_user_data(user_id, dict(context.user_data))
         if result.done is not None:
             s = result.done.screening
-            await rt.db.record_screening(update.effective_user.id, s.outcome, s.track)
-        await context.application.update_persistence()
+            await rt.db.record_screening(user_id, s.outcome, s.track)
+        await context.application.update_persistence()  # the conversation state, best effort
         return True
     except StorageError:
         logger.warning("self-check step not saved for %s", rt.db.user_key(update.effective_user.id))

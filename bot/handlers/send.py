@@ -2,14 +2,35 @@
 
 from __future__ import annotations
 
+import asyncio
 import html
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.error import BadRequest
+from telegram.error import BadRequest, NetworkError
 from telegram.ext import ContextTypes
 
 from bot.texts import lang_of
 from bot.views import TELEGRAM_LIMIT, View, split_text
+
+logger = logging.getLogger(__name__)
+T = TypeVar("T")
+RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0)  # 429s are retried by the rate limiter; this covers 5xx and timeouts
+
+
+async def with_retry(call: Callable[[], Awaitable[T]]) -> T:
+    """Retry a Bot API call through transient network errors (502, timeouts, refused connections)."""
+    for delay in RETRY_DELAYS:
+        try:
+            return await call()
+        except BadRequest:
+            raise
+        except NetworkError as exc:
+            logger.warning("Bot API call failed (%s); retrying in %.1f s", type(exc).__name__, delay)
+            await asyncio.sleep(delay)
+    return await call()
 
 
 def markup(view: View) -> InlineKeyboardMarkup | None:
@@ -37,7 +58,9 @@ async def reply(update: Update, context: ContextTypes.DEFAULT_TYPE, view: View) 
     parts = chunks(view)
     last = None
     for i, part in enumerate(parts):
-        last = await context.bot.send_message(chat.id, part, reply_markup=markup(view) if i == len(parts) - 1 else None)
+        keyboard = markup(view) if i == len(parts) - 1 else None
+        last = await with_retry(lambda part=part, keyboard=keyboard: context.bot.send_message(
+            chat.id, part, reply_markup=keyboard))
     return last
 
 
@@ -49,7 +72,7 @@ async def edit(update: Update, context: ContextTypes.DEFAULT_TYPE, view: View) -
         await reply(update, context, view)
         return
     try:
-        await query.edit_message_text(parts[0], reply_markup=markup(view))
+        await with_retry(lambda: query.edit_message_text(parts[0], reply_markup=markup(view)))
     except BadRequest as exc:
         if "not modified" not in str(exc).lower():
             await reply(update, context, view)
