@@ -107,8 +107,10 @@ def register_handlers(application: Application) -> None:
     private = filters.ChatType.PRIVATE
     text = filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE
 
-    # Before anything else: apply each update once, then the per-user rate limit.
-    application.add_handler(TypeHandler(Update, common.once_guard), group=-2)
+    # Before anything else: apply each update once, drop data-less button presses (PTB would let them match
+    # any pattern), then the per-user rate limit.
+    application.add_handler(TypeHandler(Update, common.once_guard), group=-3)
+    application.add_handler(TypeHandler(Update, common.empty_callback_guard), group=-2)
     application.add_handler(TypeHandler(Update, common.rate_guard), group=-1)
 
     # The self-check conversation; its buttons also re-enter it after a restart. Tracking per message is not

@@ -51,8 +51,9 @@ class StorageError(RuntimeError):
 class Database:
     """Opened once per process (in ``post_init``); every write commits before it returns."""
 
-    def __init__(self, path: Path | str, pseudonym_key: str | None = None) -> None:
+    def __init__(self, path: Path | str, pseudonym_key: str | None = None, busy_timeout: float = 5.0) -> None:
         self.path = str(path)
+        self.busy_timeout = busy_timeout
         self._db: aiosqlite.Connection | None = None
         self._key = b""
         self._configured_key = pseudonym_key
@@ -67,7 +68,7 @@ class Database:
         """Open (once) and migrate; persistence calls this before its first read, ahead of post_init."""
         if self._db is not None:
             return
-        self._db = await aiosqlite.connect(self.path, timeout=5)
+        self._db = await aiosqlite.connect(self.path, timeout=self.busy_timeout)
         await self._db.execute("PRAGMA journal_mode=WAL")
         await self._db.execute("PRAGMA synchronous=NORMAL")
         await self._db.execute("PRAGMA foreign_keys=ON")
@@ -165,6 +166,10 @@ class Database:
         except aiosqlite.IntegrityError:
             await self.conn.rollback()
             return False
+        except aiosqlite.Error as exc:
+            with contextlib.suppress(aiosqlite.Error):
+                await self.conn.rollback()
+            raise StorageError(str(exc)) from exc
 
     # ------------------------------------------------------------------ deletion
     async def forget_user(self, user_id: int) -> None:

@@ -95,6 +95,7 @@ class FakeBotApi:
         self.documents: list[tuple[int, bytes]] = []
         self.commands: list = []
         self.failures: dict[str, list[tuple[int, dict]]] = {}
+        self.rejected: list[tuple[str, str]] = []  # (method, why) for every call refused as Telegram would
         self.delay: dict[str, float] = {}
         self._changed = asyncio.Condition()
         self._runner: web.AppRunner | None = None
@@ -160,6 +161,7 @@ class FakeBotApi:
         try:
             result = await handler(params, files)
         except _ApiError as exc:
+            self.rejected.append((method, str(exc)))
             return web.json_response({"ok": False, "error_code": 400, "description": str(exc)}, status=400)
         async with self._changed:
             self._changed.notify_all()
@@ -273,6 +275,11 @@ class FakeBotApi:
         uid = self._push({"callback_query": query})
         await self._notify()
         return uid
+
+    async def redeliver(self, update_id: int, original: dict) -> None:
+        """Deliver an update again under the same id, as Telegram does when an offset was never confirmed."""
+        self.updates.append({**original, "update_id": update_id})
+        await self._notify()
 
     async def raw_update(self, update: dict) -> int:
         uid = self._push(update)

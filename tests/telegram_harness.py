@@ -11,6 +11,7 @@ from telegram.ext import Application
 from bot.app import build_application
 from bot.config import Settings
 from bot.services import Services
+from bot.storage import Database
 from tests.fakebot import TOKEN, FakeBotApi
 
 ADMIN = 999
@@ -32,11 +33,12 @@ class RunningBot:
             await self.app.post_shutdown(self.app)
 
 
-async def start_bot(api: FakeBotApi, base_url: str, services: Services, db_path: Path, **overrides: object
-                    ) -> RunningBot:
+async def start_bot(api: FakeBotApi, base_url: str, services: Services, db_path: Path, rate_limiter: bool = False,
+                    busy_timeout: float = 5.0, **overrides: object) -> RunningBot:
     settings = Settings(**{"telegram_bot_token": TOKEN, "telegram_base_url": base_url, "database_path": db_path,
                            "admin_ids": frozenset({ADMIN}), "rate_limit_messages": 1000, **overrides})
-    app = build_application(settings, services, today=TODAY, rate_limiter=False)
+    db = Database(db_path, busy_timeout=busy_timeout)
+    app = build_application(settings, services, db=db, today=TODAY, rate_limiter=rate_limiter)
     await app.initialize()
     if app.post_init:
         await app.post_init(app)

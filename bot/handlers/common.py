@@ -113,6 +113,14 @@ async def rate_guard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         raise ApplicationHandlerStop
 
 
+async def empty_callback_guard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Answers and drops a button press with no data: PTB would match it to every CallbackQueryHandler."""
+    query = update.callback_query
+    if query is not None and not query.data:
+        await query.answer(t("stale", user_lang(update)))
+        raise ApplicationHandlerStop
+
+
 async def once_guard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Applies an update at most once, even when it is delivered again after a crash."""
     rt = runtime(context)
