@@ -116,6 +116,15 @@ class FakeBotApi:
     async def stop(self) -> None:
         if self._runner is not None:
             await self._runner.cleanup()
+            self._runner = None
+
+    async def pause(self) -> None:
+        """Close the port: the bot's connections are refused until resume()."""
+        await self.stop()
+
+    async def resume(self) -> None:
+        """Listen again on the same port, with the same state."""
+        await self.start()
 
     def fail_next(self, method: str, status: int, description: str = "", retry_after: int | None = None,
                   times: int = 1) -> None:
