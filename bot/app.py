@@ -23,6 +23,7 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
+from bot.concurrency import PerUserProcessor
 from bot.config import Settings
 from bot.handlers import admin, check, common, qa
 from bot.persistence import SqlitePersistence
@@ -89,13 +90,14 @@ def build_application(settings: Settings, services: Services, db: Database | Non
         .token(settings.telegram_bot_token.get_secret_value())
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .persistence(SqlitePersistence(db))
+        .concurrent_updates(PerUserProcessor(64))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )
     if settings.telegram_base_url:
         builder = builder.base_url(settings.telegram_base_url).base_file_url(settings.telegram_base_url)
     if rate_limiter:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=5))
+        builder = builder.rate_limiter(AIORateLimiter(overall_max_rate=settings.send_rate, max_retries=5))
     application = builder.build()
     application.bot_data["runtime"] = rt
     register_handlers(application)

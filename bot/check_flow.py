@@ -124,6 +124,8 @@ class CheckFlow:
     def _apply(self, ud: dict[str, Any], act: str, arg: str, lang: str) -> FlowResult:
         state = ud["check"]
         name = ud.get("edit") or self.current_field(ud)
+        if name is None and act in ("a", "u"):  # the result or the review is showing: nothing to answer
+            raise AnswerError(t("stale", lang))
         if act == "a":  # a choice by its index
             options = self._options(state, name)
             return self._commit(ud, self.q.answer(state, name, options[int(arg)].value), lang)

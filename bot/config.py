@@ -24,6 +24,7 @@ ENV_NAMES = {
     "knowledge_dir": "KNOWLEDGE_DIR",
     "rate_limit_messages": "RATE_LIMIT_MESSAGES",
     "rate_limit_seconds": "RATE_LIMIT_SECONDS",
+    "send_rate": "SEND_RATE",
 }
 
 
@@ -46,6 +47,7 @@ class Settings(BaseModel):
     knowledge_dir: Path | None = None  # a copy of knowledge/data that /reload re-reads
     rate_limit_messages: int = Field(default=20, ge=1)
     rate_limit_seconds: float = Field(default=10.0, gt=0)
+    send_rate: float = Field(default=30.0, ge=0)  # outgoing messages per second, Telegram's limit; 0: no cap
 
     @field_validator("telegram_bot_token")
     @classmethod

@@ -6,7 +6,7 @@ import datetime as dt
 import html
 import json
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bot.check_flow import CheckFlow
@@ -48,6 +48,7 @@ typed = st.sampled_from(["1975-06-01", "1962-08-01", "19900101", "1975年6月1�
 @given(steps=st.lists(st.one_of(st.sampled_from(ACTIONS).map(lambda a: ("press", a)), typed.map(lambda t: ("type", t)),
                                 st.just(("stale", ""))), max_size=40),
        lang=st.sampled_from(["zh", "en"]))
+@example(steps=[("press", "a:0")] * 5, lang="zh")  # found by hypothesis: an answer press on the result screen
 def test_any_sequence_of_answers_never_raises_and_fits(steps, lang) -> None:
     ud: dict = {}
     result = FLOW.begin(ud, lang)
