@@ -9,7 +9,7 @@ import sys
 from telegram import Update
 
 from bot import cli, console
-from bot.app import build_application, setup_logging
+from bot.app import build_application, setup_logging, webhook_params
 from bot.config import SettingsError, load_settings
 from bot.services import build_services
 from bot.texts import t
@@ -63,9 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     setup_logging(settings.telegram_bot_token.get_secret_value())
     application = build_application(settings, services)
     if settings.webhook:
-        application.run_webhook(listen="0.0.0.0", port=settings.port, webhook_url=settings.webhook_url,
-                                secret_token=settings.webhook_secret.get_secret_value()
-                                if settings.webhook_secret else None, allowed_updates=Update.ALL_TYPES)
+        application.run_webhook(**webhook_params(settings), allowed_updates=Update.ALL_TYPES)
     else:
         application.run_polling(allowed_updates=Update.ALL_TYPES)
     return 0

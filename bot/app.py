@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import warnings
+from urllib.parse import urlparse
 
 from telegram import BotCommand, Update
 from telegram.constants import ParseMode
@@ -168,6 +169,18 @@ def register_handlers(application: Application) -> None:
                                            common.unsupported))
 
     application.add_error_handler(common.on_error)
+
+
+def webhook_params(settings: Settings, listen: str = "0.0.0.0") -> dict[str, object]:
+    """How to listen for Telegram's calls: on PORT, at the path of WEBHOOK_URL, checking the secret token."""
+    assert settings.webhook_url is not None
+    return {
+        "listen": listen,
+        "port": settings.port,
+        "url_path": urlparse(settings.webhook_url).path.lstrip("/"),
+        "webhook_url": settings.webhook_url,
+        "secret_token": settings.webhook_secret.get_secret_value() if settings.webhook_secret else None,
+    }
 
 
 async def purge_old_data(context: ContextTypes.DEFAULT_TYPE) -> None:
