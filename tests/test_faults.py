@@ -14,14 +14,6 @@ from tests.telegram_harness import start_bot
 USER = 8001
 
 
-@pytest.fixture
-async def api():
-    server = FakeBotApi()
-    server.url = await server.start()  # type: ignore[attr-defined]
-    yield server
-    await server.stop()
-
-
 async def ask_and_wait(api: FakeBotApi, text: str, timeout: float = 20.0):
     before = len(api.to(USER))
     await api.says(USER, text)

@@ -22,14 +22,6 @@ ODD_TEXT = [
 
 
 @pytest.fixture
-async def api():
-    server = FakeBotApi()
-    server.url = await server.start()  # type: ignore[attr-defined]
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
 async def bot(api, services, tmp_path: Path):
     running = await start_bot(api, api.url, services, tmp_path / "h.sqlite3", rate_limit_messages=20,
                               rate_limit_seconds=10)

@@ -18,19 +18,16 @@ STRANGER = 5151
 
 
 @pytest.fixture
-async def api():
-    server = FakeBotApi()
-    url = await server.start()
-    server.url = url  # type: ignore[attr-defined]
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
 async def bot(api, services, tmp_path: Path):
     running = await start_bot(api, api.url, services, tmp_path / "bot.sqlite3")
     yield running
     await running.stop()
+
+
+def eager_to_clarify(services: Services) -> Services:
+    """Services whose engine asks to clarify on any near tie, so a clarification can be walked."""
+    thresholds = Thresholds(clarify_ratio=0.3, clarify_min_coverage=0.0, near_exact=100)
+    return Services(services.kb, Engine(services.kb, thresholds), services.criteria)
 
 
 async def say(api: FakeBotApi, text: str, user: int = USER, **kw):
@@ -86,8 +83,7 @@ async def test_deadline_command_counts_days(api, bot) -> None:
 
 
 async def test_a_clarification_is_chosen_by_button(api, services, tmp_path) -> None:
-    eager = Services(services.kb, Engine(services.kb, Thresholds(clarify_ratio=0.3, clarify_min_coverage=0.0,
-                                                                  near_exact=100)), services.criteria)
+    eager = eager_to_clarify(services)
     running = await start_bot(api, api.url, eager, tmp_path / "c.sqlite3")
     try:
         msg = await say(api, "联系电话")
@@ -105,8 +101,7 @@ async def test_a_clarification_is_chosen_by_button(api, services, tmp_path) -> N
 
 
 async def test_none_of_these_is_recorded_for_staff(api, services, tmp_path) -> None:
-    eager = Services(services.kb, Engine(services.kb, Thresholds(clarify_ratio=0.3, clarify_min_coverage=0.0,
-                                                                  near_exact=100)), services.criteria)
+    eager = eager_to_clarify(services)
     running = await start_bot(api, api.url, eager, tmp_path / "n.sqlite3")
     try:
         msg = await say(api, "联系电话")

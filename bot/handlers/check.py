@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
 from telegram import Update
 from telegram.constants import ChatType
@@ -19,6 +20,7 @@ from bot.views import View, consent_view
 logger = logging.getLogger(__name__)
 
 CHECKING = "checking"  # the one conversation state: a self-check is under way
+Show = Callable[[Update, ContextTypes.DEFAULT_TYPE, View], Awaitable[object]]
 TYPED_KINDS = ("date", "number")
 
 
@@ -48,6 +50,17 @@ async def _commit(update: Update, context: ContextTypes.DEFAULT_TYPE, result: Fl
         return False
 
 
+async def _begin(update: Update, context: ContextTypes.DEFAULT_TYPE, lang: str, show: Show) -> str | int:
+    """Start or resume the questionnaire, commit, and show the step (as a new message or in place)."""
+    before = dict(context.user_data)
+    result = runtime(context).flow.begin(context.user_data, lang)
+    if not await _commit(update, context, result, before):
+        await show(update, context, View(t("storage_error", lang)))
+        return ConversationHandler.END
+    await show(update, context, result.view)
+    return CHECKING
+
+
 async def start_check(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | int:
     """Starts or resumes the self-check, after the privacy notice is accepted."""
     lang = user_lang(update)
@@ -60,13 +73,7 @@ async def start_check(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str
     if await rt.db.consent(update.effective_user.id) != CONSENT_VERSION:
         await reply(update, context, consent_view(lang, rt.settings.retention_days))
         return CHECKING
-    before = dict(context.user_data)
-    result = rt.flow.begin(context.user_data, lang)
-    if not await _commit(update, context, result, before):
-        await reply(update, context, View(t("storage_error", lang)))
-        return ConversationHandler.END
-    await reply(update, context, result.view)
-    return CHECKING
+    return await _begin(update, context, lang, reply)
 
 
 async def consent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | int:
@@ -83,13 +90,7 @@ async def consent(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str | i
     except StorageError:
         await edit(update, context, View(t("storage_error", lang)))
         return ConversationHandler.END
-    before = dict(context.user_data)
-    result = rt.flow.begin(context.user_data, lang)
-    if not await _commit(update, context, result, before):
-        await edit(update, context, View(t("storage_error", lang)))
-        return ConversationHandler.END
-    await edit(update, context, result.view)
-    return CHECKING
+    return await _begin(update, context, lang, edit)
 
 
 async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
