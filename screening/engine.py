@@ -125,32 +125,57 @@ def evaluate(c: Criterion, p: Profile, crit: Criteria, track: str | None, dual: 
     raise ValueError(f"unknown test {c.test}")
 
 
-def screen(p: Profile, crit: Criteria) -> Screening:
-    """Evaluate every criterion that applies and combine the verdicts into an outcome."""
-    track, dual = determine_track(p)
-    reasons: list[Reason] = []
-    missing: set[str] = set()
-    hard_fail = soft_fail = unknown = False
-    for c in crit.for_track(track):
+@dataclass
+class _Tally:
+    reasons: list[Reason] = field(default_factory=list)
+    missing: set[str] = field(default_factory=set)
+    hard_fail: bool = False
+    soft_fail: bool = False
+    unknown: bool = False
+
+    @property
+    def outcome(self) -> str:
+        return "ineligible" if self.hard_fail else "review" if (self.soft_fail or self.unknown) else "eligible"
+
+
+def _evaluate_all(p: Profile, crit: Criteria, criteria: list[Criterion], track: str | None, dual: bool) -> _Tally:
+    tally = _Tally()
+    for c in criteria:
         v = evaluate(c, p, crit, track, dual)
         if v.result is None:
             continue
-        reasons.append(Reason(id=c.id, result=v.result, kind=c.kind, label=c.label, clause=c.clause,
-                              citation=c.citation, explanation=v.explanation))
-        missing.update(v.missing)
+        tally.reasons.append(Reason(id=c.id, result=v.result, kind=c.kind, label=c.label, clause=c.clause,
+                                    citation=c.citation, explanation=v.explanation))
+        tally.missing.update(v.missing)
         if v.result == "fail":
-            if c.kind in ("hard", "one_of"):
-                hard_fail = True
-            elif c.kind == "soft":
-                soft_fail = True
+            tally.hard_fail |= c.kind in ("hard", "one_of")
+            tally.soft_fail |= c.kind == "soft"
         elif v.result == "unknown":
-            unknown = True
-    if track is None:
-        missing.add("track")
-        unknown = True
-    outcome = "ineligible" if hard_fail else "review" if (soft_fail or unknown) else "eligible"
-    ordered = [f for f in FACT_ORDER if f in missing]
-    return Screening(outcome=outcome, track=track, reasons=reasons, missing=ordered,
+            tally.unknown = True
+    return tally
+
+
+def screen(p: Profile, crit: Criteria) -> Screening:
+    """Evaluate every criterion that applies and combine the verdicts into an outcome.
+
+    With no track given or inferable, both tracks are tried: failing a hard rule on both is ineligible
+    whichever the track; otherwise the track is missing and the unit must look.
+    """
+    track, dual = determine_track(p)
+    tally = _evaluate_all(p, crit, crit.for_track(track), track, dual)
+    if track is None and not tally.hard_fail:
+        per_track = {t: _evaluate_all(p, crit, [c for c in crit.for_track(t) if len(c.tracks) == 1], t, dual)
+                     for t in ("professional", "skilled")}
+        if all(t.hard_fail for t in per_track.values()):
+            tally.hard_fail = True
+            seen = {r.id for r in tally.reasons}
+            tally.reasons += [r for t in per_track.values() for r in t.reasons if r.result == "fail"
+                              and r.id not in seen]
+        else:
+            tally.missing.add("track")
+            tally.unknown = True
+    ordered = [f for f in FACT_ORDER if f in tally.missing]
+    return Screening(outcome=tally.outcome, track=track, reasons=tally.reasons, missing=ordered,
                      next_steps=next_steps(crit, track), notes=notes(crit, p),
                      cutoff_date=crit.parameters.cutoff_date)
 

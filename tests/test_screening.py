@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
 
@@ -97,6 +98,18 @@ def test_a_professional_moved_to_the_skilled_track_keeps_their_achievements(serv
 def test_a_track_that_cannot_be_told_is_missing(services) -> None:
     result = run(services, **CLEAN)
     assert result.track is None and result.outcome == "review" and "track" in result.missing
+
+
+def test_no_achievement_at_all_is_ineligible_whichever_the_track(services) -> None:
+    result = run(services, **dict(CLEAN, achievements=[]))
+    assert result.track is None and result.outcome == "ineligible"
+    assert {"professional_achievement", "skilled_achievement"} <= {r.id for r in result.reasons if r.result == "fail"}
+
+
+def test_failing_one_track_only_leaves_the_track_to_be_settled(services) -> None:
+    # Two years in the occupation rule out the skilled track, not the professional one.
+    result = run(services, **dict(CLEAN, years_in_occupation=2))
+    assert result.outcome == "review" and "track" in result.missing
 
 
 def test_a_woman_on_the_skilled_track_with_unknown_post_is_asked_only_when_it_matters(services) -> None:
@@ -194,3 +207,20 @@ def test_every_failable_criterion_is_reachable_through_a_question(services) -> N
             reply = services.engine.ask(question, dt.date(2024, 4, 1))
             assert reply.found, (criterion.id, question)
             assert criterion.clause in reply.sources, (criterion.id, question, reply.sources)
+
+
+PERSONA_FILE = Path(__file__).parent / "data/personas.jsonl"
+PERSONAS = [json.loads(line) for line in PERSONA_FILE.read_text("utf-8").splitlines()]
+
+
+@pytest.mark.parametrize("case", PERSONAS, ids=[c["name"] for c in PERSONAS])
+def test_personas_in_the_evaluation_format(services, case) -> None:
+    reply = screen_line(services, json.dumps(case["profile"], ensure_ascii=False))
+    if case["expect"] == "error":
+        assert set(reply) == {"error"}
+        return
+    assert reply["outcome"] == case["expect"]
+    if case.get("track"):
+        assert reply["track"] == case["track"]
+    assert set(case["missing"]) <= set(reply["missing"])
+    assert any(r["clause"] for r in reply["reasons"])
