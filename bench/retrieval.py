@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 CASE_FILES = [ROOT.parent / "shared/eval/dev_qa.jsonl", ROOT / "tests/data/paraphrases.jsonl",
-              ROOT / "tests/data/paraphrases2.jsonl"]
+              ROOT / "tests/data/paraphrases2.jsonl", ROOT / "tests/data/paraphrases3.jsonl"]
 TODAY = dt.date(2026, 11, 26)
 WRATIO_CUTOFF = 70.0  # best of 60/70/80/90 on these cases (see --sweep)
 
