@@ -14,7 +14,7 @@ from typing import TextIO
 
 from bot.check_flow import CheckFlow
 from bot.config import Settings
-from bot.persistence import SqlitePersistence
+from bot.persistence import REVISION, SqlitePersistence
 from bot.runtime import make_flow
 from bot.services import Services
 from bot.storage import Database, StorageError
@@ -53,6 +53,7 @@ class Console:
         return f"{view.text}\n{options}" if options else view.text
 
     async def save(self) -> None:
+        self.user_data[REVISION] = self.user_data.get(REVISION, 0) + 1
         await self.persistence.update_user_data(CONSOLE_USER, self.user_data)
 
     async def handle(self, line: str) -> str:

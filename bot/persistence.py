@@ -14,6 +14,8 @@ from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
 
 from bot.storage import Database, now
 
+REVISION = "rev"  # the key in a user's data that counts its changes
+
 
 class SqlitePersistence(BasePersistence[dict, dict, dict]):
     def __init__(self, db: Database, update_interval: float = 5) -> None:
@@ -30,10 +32,16 @@ class SqlitePersistence(BasePersistence[dict, dict, dict]):
         return {int(uid): json.loads(data) for uid, data in rows}
 
     async def update_user_data(self, user_id: int, data: dict) -> None:
+        """Store a user's data unless a newer revision is already stored.
+
+        PTB's flush writes deep-copied snapshots some time after taking them, so without the revision check
+        a snapshot taken before a step could land after the step's own write and undo it.
+        """
         await self.db.write(
-            "INSERT INTO user_data (user_id, data, updated_at) VALUES (?,?,?) "
-            "ON CONFLICT(user_id) DO UPDATE SET data=excluded.data, updated_at=excluded.updated_at",
-            (user_id, json.dumps(data, ensure_ascii=False), now()),
+            "INSERT INTO user_data (user_id, data, updated_at, rev) VALUES (?,?,?,?) "
+            "ON CONFLICT(user_id) DO UPDATE SET data=excluded.data, updated_at=excluded.updated_at, "
+            "rev=excluded.rev WHERE excluded.rev >= user_data.rev",
+            (user_id, json.dumps(data, ensure_ascii=False), now(), int(data.get(REVISION, 0))),
         )
 
     async def refresh_user_data(self, user_id: int, user_data: dict) -> None:

@@ -37,6 +37,10 @@ MIGRATIONS: list[str] = [
     CREATE TABLE consent (user_key TEXT PRIMARY KEY, version TEXT NOT NULL, ts TEXT NOT NULL);
     CREATE TABLE processed_updates (update_id INTEGER PRIMARY KEY, ts TEXT NOT NULL);
     """,
+    # 2: a revision per user's data, so an older snapshot can never overwrite a newer one
+    """
+    ALTER TABLE user_data ADD COLUMN rev INTEGER NOT NULL DEFAULT 0;
+    """,
 ]
 
 

@@ -171,3 +171,36 @@ async def test_schema_version_is_migrated_once(tmp_path):
     await again.open()  # a second open does not re-run the migrations
     assert await again.fetchall("PRAGMA user_version") == [(len(MIGRATIONS),)]
     await again.close()
+
+
+async def test_an_older_snapshot_never_overwrites_a_newer_step(tmp_path):
+    """PTB flushes deep-copied snapshots after taking them; a late, older one must not undo a step."""
+    from bot.persistence import SqlitePersistence
+    from bot.storage import Database
+
+    db = Database(tmp_path / "rev.sqlite3")
+    await db.open()
+    persistence = SqlitePersistence(db)
+    await persistence.update_user_data(1, {"rev": 8, "check": {"order": ["a"] * 8}})
+    await persistence.update_user_data(1, {"rev": 7, "check": {"order": ["a"] * 7}})  # the stale snapshot
+    assert (await persistence.get_user_data())[1]["rev"] == 8
+    await persistence.update_user_data(1, {"rev": 9, "check": {}})
+    assert (await persistence.get_user_data())[1]["rev"] == 9
+    await db.close()
+
+
+async def test_a_version_1_database_is_migrated_in_place(tmp_path):
+    import aiosqlite
+
+    from bot.storage import MIGRATIONS, Database
+
+    path = tmp_path / "old.sqlite3"
+    async with aiosqlite.connect(path) as conn:  # a database as the first release left it
+        await conn.executescript(f"BEGIN; {MIGRATIONS[0]}; PRAGMA user_version = 1; COMMIT;")
+        await conn.execute("INSERT INTO user_data (user_id, data, updated_at) VALUES (5, '{}', 'x')")
+        await conn.commit()
+    db = Database(path)
+    await db.open()
+    assert await db.fetchall("PRAGMA user_version") == [(2,)]
+    assert await db.fetchall("SELECT user_id, rev FROM user_data") == [(5, 0)]
+    await db.close()
