@@ -191,7 +191,7 @@ async def run(rounds: int, seed: int, n_users: int) -> Figures:
         try:
             for _ in range(rounds):
                 await one_round(api, url, db_path, q, users, fig, rng)
-                api.messages.clear()
+                api.forget_messages()
         finally:
             await api.stop()
     return fig

@@ -90,6 +90,7 @@ class FakeBotApi:
         self.update_ids = itertools.count(1)
         self.message_ids = itertools.count(1000)
         self.messages: dict[int, Sent] = {}
+        self._by_chat: dict[int, list[Sent]] = {}  # the same messages, per chat, in order
         self.log: list[tuple[str, dict]] = []  # every call, in order
         self.callback_answers: list[dict] = []
         self.documents: list[tuple[int, bytes]] = []
@@ -227,6 +228,7 @@ class FakeBotApi:
         sent = Sent(next(self.message_ids), int(params["chat_id"]), str(params["text"]), params.get("reply_markup"))
         sent.versions.append(sent.text)
         self.messages[sent.message_id] = sent
+        self._by_chat.setdefault(sent.chat_id, []).append(sent)
         return self._message(sent)
 
     async def _editMessageText(self, params: dict, files: dict) -> dict:
@@ -297,7 +299,11 @@ class FakeBotApi:
 
     # ------------------------------------------------------------------ waiting for the bot
     def to(self, chat_id: int) -> list[Sent]:
-        return [m for m in self.messages.values() if m.chat_id == chat_id and m.text]
+        return [m for m in self._by_chat.get(chat_id, ()) if m.text]
+
+    def forget_messages(self) -> None:
+        self.messages.clear()
+        self._by_chat.clear()
 
     async def wait_for(self, predicate: Callable[[], Any], timeout: float = 10.0) -> Any:
         deadline = time.monotonic() + timeout
