@@ -38,14 +38,15 @@ class Runtime:
     def date(self) -> dt.date:
         return self.today or dt.date.today()
 
-    def over_limit(self, user_id: int, clock: float | None = None) -> bool:
-        """A sliding window per user: more than the allowed messages in the window is over the limit."""
+    def flood(self, user_id: int, clock: float | None = None) -> str:
+        """A sliding window per user: "ok", "notify" (first message over the limit) or "drop" (the rest)."""
         now = time.monotonic() if clock is None else clock
         window = self._recent[user_id]
         while window and now - window[0] > self.settings.rate_limit_seconds:
             window.popleft()
         window.append(now)
-        return len(window) > self.settings.rate_limit_messages
+        over = len(window) - self.settings.rate_limit_messages
+        return "ok" if over <= 0 else "notify" if over == 1 else "drop"
 
 
 def runtime(context: ContextTypes.DEFAULT_TYPE) -> Runtime:

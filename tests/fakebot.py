@@ -12,6 +12,7 @@ import contextlib
 import html.parser
 import itertools
 import json
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -47,8 +48,6 @@ class _HtmlCheck(html.parser.HTMLParser):
 
 def html_error(text: str) -> str:
     """Why Telegram would refuse this HTML text, or '' when it is fine."""
-    import re
-
     if re.search(r"&(?!(lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);)", text):
         return "unsupported entity"
     if re.search(r"<(?![a-zA-Z/])", text):

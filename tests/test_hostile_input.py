@@ -176,3 +176,14 @@ async def test_an_update_delivered_twice_is_applied_once(api, bot) -> None:
     await api.settled(0.4)
     assert len(api.to(USER)) == 1
     assert await db_of(bot).fetchall("SELECT COUNT(*) FROM questions") == [(1,)]
+
+
+def test_the_flood_window_notifies_once_then_drops_and_forgets_old_messages(services) -> None:
+    from bot.config import Settings
+    from bot.runtime import Runtime, make_flow
+
+    rt = Runtime(Settings(rate_limit_messages=3, rate_limit_seconds=10), services, None, make_flow(services))  # type: ignore[arg-type]
+    verdicts = [rt.flood(1, clock=t) for t in (0, 1, 2, 3, 4)]
+    assert verdicts == ["ok", "ok", "ok", "notify", "drop"]
+    assert rt.flood(2, clock=4) == "ok"  # another user is unaffected
+    assert rt.flood(1, clock=30) == "ok"  # the window has moved on

@@ -100,17 +100,17 @@ async def rate_guard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     user = update.effective_user
     if user is None:
         return
-    rt = runtime(context)
-    if rt.over_limit(user.id):
-        window = rt._recent[user.id]
-        if len(window) == rt.settings.rate_limit_messages + 1:  # tell once per burst
-            if update.callback_query:
-                await update.callback_query.answer(t("rate_limited", user_lang(update)))
-            else:
-                await reply(update, context, View(t("rate_limited", user_lang(update))))
-        elif update.callback_query:
-            await update.callback_query.answer()
-        raise ApplicationHandlerStop
+    verdict = runtime(context).flood(user.id)
+    if verdict == "ok":
+        return
+    if verdict == "notify":  # tell once per burst
+        if update.callback_query:
+            await update.callback_query.answer(t("rate_limited", user_lang(update)))
+        else:
+            await reply(update, context, View(t("rate_limited", user_lang(update))))
+    elif update.callback_query:
+        await update.callback_query.answer()
+    raise ApplicationHandlerStop
 
 
 async def empty_callback_guard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
