@@ -175,6 +175,9 @@ def register_handlers(application: Application) -> None:
     application.add_handler(MessageHandler(private & ~filters.COMMAND & ~filters.TEXT & filters.UpdateType.MESSAGE,
                                            common.unsupported))
 
+    # Last: commit the update-id record if the update wrote nothing else.
+    application.add_handler(TypeHandler(Update, common.commit_guard), group=100)
+
     application.add_error_handler(common.on_error)
 
 

@@ -162,25 +162,34 @@ class Database:
 
     # ------------------------------------------------------------------ updates seen (applied once)
     async def first_time(self, update_id: int) -> bool:
-        """True the first time an update id is seen; a redelivered update returns False."""
+        """True the first time an update id is seen; a redelivered update returns False.
+
+        The record is left uncommitted: it commits with the step the update causes (one commit per update,
+        and a step and its update id land together), or at the end of the update (``commit_pending``).
+        """
         try:
             await self.conn.execute("INSERT INTO processed_updates (update_id, ts) VALUES (?,?)", (update_id, now()))
-            await self.conn.commit()
             return True
         except aiosqlite.IntegrityError:
-            await self.conn.rollback()
             return False
         except aiosqlite.Error as exc:
-            with contextlib.suppress(aiosqlite.Error):
-                await self.conn.rollback()
             raise StorageError(str(exc)) from exc
+
+    async def commit_pending(self) -> None:
+        """Commit what is still open at the end of an update (the update-id record of a read-only update)."""
+        if self.conn.in_transaction:
+            try:
+                await self.conn.commit()
+            except aiosqlite.Error as exc:
+                with contextlib.suppress(aiosqlite.Error):
+                    await self.conn.rollback()
+                raise StorageError(str(exc)) from exc
 
     # ------------------------------------------------------------------ deletion
     async def forget_user(self, user_id: int) -> None:
         """Delete everything stored about a user, in one transaction."""
         key = self.user_key(user_id)
-        try:
-            await self.conn.execute("BEGIN")
+        try:  # one implicit transaction (an update-id record may already have opened it)
             await self.conn.execute("DELETE FROM user_data WHERE user_id=?", (user_id,))
             for name in ("check",):
                 await self.conn.execute("DELETE FROM conversations WHERE name=? AND key LIKE ?",

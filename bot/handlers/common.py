@@ -133,6 +133,14 @@ async def once_guard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         raise ApplicationHandlerStop
 
 
+async def commit_guard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Commits the update-id record of an update that wrote nothing else."""
+    try:
+        await runtime(context).db.commit_pending()
+    except StorageError:
+        logger.warning("update %s not recorded as processed", update.update_id)
+
+
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Logs every error in one place and tells the user, without leaking details."""
     logger.error("error while handling an update", exc_info=context.error)
