@@ -100,7 +100,7 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
     query = update.callback_query
     rt = runtime(context)
     lang = user_lang(update)
-    before = {k: v for k, v in context.user_data.items()}
+    before = dict(context.user_data)
     result = rt.flow.press(context.user_data, query.data, lang)
     if result.stale:
         await query.answer(t("stale", lang))
