@@ -99,6 +99,7 @@ class TrackInfo(BaseModel):
     name_en: str
     clause: str
     basics: str
+    basics_en: str = ""
     office: str
 
 
@@ -120,6 +121,8 @@ class Criterion(BaseModel):
     fail: str
     unknown: str
     questions: list[str] = []
+    rule_en: str = ""  # the rule in English, for the Q&A's English answers
+    questions_en: list[str] = []
     clause_text: str = ""  # attached from the knowledge base at load time
     citation: str = ""
 
@@ -131,6 +134,8 @@ class AchievementOption(BaseModel):
     clause: str
     short: str
     questions: list[str] = []
+    short_en: str = ""
+    questions_en: list[str] = []
     clause_text: str = ""
     citation: str = ""
 

@@ -121,10 +121,12 @@ def test_json_shape_is_the_contract(services) -> None:
 
 @pytest.mark.parametrize(("path", "allowed_failures"), [("tests/data/paraphrases.jsonl", 1),
                                                        ("tests/data/paraphrases2.jsonl", 2),
-                                                       ("tests/data/paraphrases3.jsonl", 1)])
+                                                       ("tests/data/paraphrases3.jsonl", 1),
+                                                       ("tests/data/paraphrases4.jsonl", 3)])
 def test_independent_paraphrases_stay_answered(services, path: str, allowed_failures: int) -> None:
     """Regression over questions worded apart from the FAQ variants. paraphrases2 and 3 were written blind
-    and first scored 73/85 and 36/40; the misses were vocabulary, added to the lexicon and FAQ."""
+    and first scored 73/85 and 36/40; the misses were vocabulary, added to the lexicon and FAQ. paraphrases4
+    (English and colloquial) was written blind and first scored 54/66: English covered only the main topics."""
     from tests.qa_scoring import score_cases
 
     cases = [json.loads(line) for line in Path(path).read_text("utf-8").splitlines()]

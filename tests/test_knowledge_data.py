@@ -42,6 +42,12 @@ def test_every_cited_clause_exists(services) -> None:
             assert clause in services.kb.clauses, (entry.id, clause)
 
 
+def test_every_answer_has_english_variants_and_an_english_answer(services) -> None:
+    """Foreign experts may apply: a topic answered in Chinese only would be refused to them in English."""
+    missing = [e.id for e in services.kb.faq if e.kind == "answer" and not (e.questions_en and e.answer_en)]
+    assert not missing
+
+
 def test_every_phone_number_in_an_answer_occurs_in_its_cited_clauses(services) -> None:
     for entry in services.kb.faq:
         for english in (False, True):
