@@ -88,7 +88,8 @@ class Bm25:
     def coverage(self, tokens: list[str], vocabulary: set[str], junction: frozenset[str] = frozenset()) -> float:
         """Share of the query's IDF mass found in a vocabulary; unseen terms weigh the most.
 
-        An unseen bigram with a ``junction`` character (的疑, 区要) spans two words and is left out.
+        An unseen bigram with a ``junction`` character (的疑, 区要) spans two words and is left out, and so is
+        an unseen number (an age, a count of years): it is the asker's circumstance, not a topic.
         """
         if not tokens:
             return 0.0
@@ -99,6 +100,6 @@ class Bm25:
                 w = self.idf.get(term, top)
                 total += w
                 found += w
-            elif not (len(term) == 2 and (term[0] in junction or term[1] in junction)):
+            elif not (term.isdigit() or (len(term) == 2 and (term[0] in junction or term[1] in junction))):
                 total += self.idf.get(term, top)
         return found / total if total else 0.0
