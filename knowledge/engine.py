@@ -32,6 +32,7 @@ class Thresholds:
     min_entry_coverage: float = 0.3  # …and the best entry itself
     clarify_ratio: float = 0.93  # a runner-up this close to the best makes the engine ask
     clarify_min_coverage: float = 0.75  # …and it must cover the question nearly as well
+    covering_ratio: float = 0.5  # a runner-up that covers the question may replace a best that does not
     near_exact: float = 90.0  # rapidfuzz ratio to a variant that settles the match outright
     clause_weight: float = 0.75  # clauses rank below curated answers on equal terms
     answer_weight: float = 0.6  # an answer's own text counts less than its question variants
@@ -153,6 +154,8 @@ class Engine:
         grams = content_grams(tokens)
         best_id, best = ranked[0]
         coverage = side.bm25.coverage(grams, side.vocab[best_id], self._junction)
+        if coverage < self.t.min_entry_coverage:  # ranked first on rare characters, but does not cover the question
+            best_id, best, coverage = self._covering(ranked, grams, side, best) or (best_id, best, coverage)
         overall = side.bm25.coverage(grams, side.all_vocab, self._junction)
         if overall < self.t.min_coverage or coverage < self.t.min_entry_coverage:
             return self._refuse(english, score=min(overall, coverage))
@@ -167,6 +170,17 @@ class Engine:
         if close:
             return self._clarify([best_id, *close], today, english, coverage)
         return self.answer_entry(best_id, today, english, score=coverage)
+
+    def _covering(self, ranked: list[tuple[str, float]], grams: list[str], side: _Side,
+                  best: float) -> tuple[str, float, float] | None:
+        """The best-scoring runner-up that does cover the question, if it scores at least half as well."""
+        for owner, score in ranked[1:]:
+            if score < self.t.covering_ratio * best:
+                break
+            coverage = side.bm25.coverage(grams, side.vocab[owner], self._junction)
+            if coverage >= self.t.min_entry_coverage:
+                return owner, score, coverage
+        return None
 
     def _off_topic(self, folded: str, normalized: str) -> bool:
         """Names another service (社保, 公积金 …) and nothing of this allowance."""
