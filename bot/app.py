@@ -24,6 +24,7 @@ from telegram.ext import (
 )
 from telegram.warnings import PTBUserWarning
 
+from bot import memory
 from bot.concurrency import PerUserProcessor
 from bot.config import Settings
 from bot.handlers import admin, check, common, qa
@@ -87,6 +88,8 @@ def build_application(settings: Settings, services: Services, db: Database | Non
         await application.bot.set_my_commands([BotCommand(c, d) for c, d in COMMANDS])
         if application.job_queue is not None:
             application.job_queue.run_repeating(purge_old_data, interval=24 * 3600, first=60)
+            application.job_queue.run_repeating(memory.trim_job, interval=memory.TRIM_INTERVAL_SECONDS,
+                                                first=memory.TRIM_INTERVAL_SECONDS)
 
     async def post_shutdown(application: Application) -> None:
         await db.close()

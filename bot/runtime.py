@@ -29,6 +29,7 @@ class Runtime:
     flow: CheckFlow
     today: dt.date | None = None  # fixed in tests; the real date otherwise
     _recent: dict[int, deque[float]] = field(default_factory=lambda: defaultdict(deque))
+    _swept: float = 0.0
 
     def swap(self, services: Services) -> None:
         """Put freshly validated knowledge in service (used by /reload)."""
@@ -41,12 +42,21 @@ class Runtime:
     def flood(self, user_id: int, clock: float | None = None) -> str:
         """A sliding window per user: "ok", "notify" (first message over the limit) or "drop" (the rest)."""
         now = time.monotonic() if clock is None else clock
+        if now - self._swept > self.settings.rate_limit_seconds:
+            self._sweep(now)
         window = self._recent[user_id]
         while window and now - window[0] > self.settings.rate_limit_seconds:
             window.popleft()
         window.append(now)
         over = len(window) - self.settings.rate_limit_messages
         return "ok" if over <= 0 else "notify" if over == 1 else "drop"
+
+    def _sweep(self, now: float) -> None:
+        """Forget users whose window has emptied, so the table holds recent senders, not everyone ever seen."""
+        horizon = self.settings.rate_limit_seconds
+        for user_id in [u for u, w in self._recent.items() if not w or now - w[-1] > horizon]:
+            del self._recent[user_id]
+        self._swept = now
 
 
 def runtime(context: ContextTypes.DEFAULT_TYPE) -> Runtime:

@@ -187,3 +187,19 @@ def test_the_flood_window_notifies_once_then_drops_and_forgets_old_messages(serv
     assert verdicts == ["ok", "ok", "ok", "notify", "drop"]
     assert rt.flood(2, clock=4) == "ok"  # another user is unaffected
     assert rt.flood(1, clock=30) == "ok"  # the window has moved on
+
+
+def test_the_flood_table_forgets_users_who_have_gone_quiet(services) -> None:
+    """Every user ever seen would otherwise keep a window: memory growing with the audience, not the load."""
+    from bot.config import Settings
+    from bot.runtime import Runtime, make_flow
+
+    rt = Runtime(Settings(rate_limit_messages=3, rate_limit_seconds=10), services, None, make_flow(services))  # type: ignore[arg-type]
+    for user in range(1000):
+        rt.flood(user, clock=100 + user * 0.001)
+    assert len(rt._recent) == 1000
+    rt.flood(5000, clock=200)  # 100 s later: the old windows have emptied
+    assert set(rt._recent) == {5000}
+    for t in (201, 202, 203):
+        rt.flood(5000, clock=t)
+    assert rt.flood(5000, clock=204) == "drop"  # the sweep did not reset an active window
