@@ -64,7 +64,8 @@ class Normalizer:
             return None
         alts = sorted(self._canonical, key=len, reverse=True)
         if self.english:
-            return re.compile(r"(?<![a-z0-9])(" + "|".join(re.escape(a) for a in alts) + r")(?![a-z0-9])")
+            # a plural or third-person "s" still matches (expats, organises); the match maps to the canonical form
+            return re.compile(r"(?<![a-z0-9])(" + "|".join(re.escape(a) for a in alts) + r")(?:e?s)?(?![a-z0-9])")
         return re.compile("|".join(re.escape(a) for a in alts))
 
     @cached_property
@@ -82,7 +83,7 @@ class Normalizer:
             text = self._filler_re.sub(" ", text)
         if self._synonym_re is not None:
             canonical = self._canonical
-            text = self._synonym_re.sub(lambda m: f" {canonical[m.group(0)]} ", text)
+            text = self._synonym_re.sub(lambda m: f" {canonical[m.group(1) if self.english else m.group(0)]} ", text)
         return re.sub(r"\s+", " ", text).strip()
 
     def tokens(self, raw: str) -> list[str]:

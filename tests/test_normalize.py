@@ -39,3 +39,10 @@ def test_english_is_detected_only_without_chinese() -> None:
     assert is_english("When is the deadline?")
     assert not is_english("deadline 是哪天")
     assert not is_english("12345")
+
+
+def test_english_synonyms_match_plurals_and_third_person_forms(services) -> None:
+    norm = services.engine._en.normalizer
+    assert norm.text("expats") == norm.text("expat") == "foreign"
+    assert norm.text("who organises it") == norm.text("who organizes it")
+    assert "review" in norm.text("panels")
