@@ -93,7 +93,8 @@ class Engine:
         self._anchors = tuple(fold(w) for w in lex.anchors)
         self._junction = frozenset(lex.function_chars)
         zh = Normalizer(tuple(tuple(g) for g in lex.synonyms), tuple(lex.fillers))
-        en = Normalizer(tuple(tuple(g) for g in lex.synonyms_en), (), frozenset(lex.stopwords_en), english=True)
+        en = Normalizer(tuple(tuple(g) for g in lex.synonyms_en), tuple(lex.fillers_en), frozenset(lex.stopwords_en),
+                        english=True)
         self._zh = self._build(zh, english=False)
         self._en = self._build(en, english=True)
 

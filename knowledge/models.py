@@ -123,6 +123,7 @@ class Lexicon(_Data):
     synonyms: list[list[str]]  # first of each group is the canonical form
     synonyms_en: list[list[str]] = []
     fillers: list[str]  # removed from every query (请问, 一下 …)
+    fillers_en: list[str] = []  # the same for English, whole words only (hi, thanks, excuse me …)
     stopwords_en: list[str] = []
     generic_terms: list[str] = []  # weigh little in ranking: every question of this domain has them
     function_chars: str = ""  # unseen bigrams with these are word junctions, not content

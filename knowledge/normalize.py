@@ -72,7 +72,8 @@ class Normalizer:
     def _filler_re(self) -> re.Pattern[str] | None:
         if not self.fillers:
             return None
-        return re.compile("|".join(re.escape(fold(f)) for f in sorted(self.fillers, key=len, reverse=True)))
+        alts = "|".join(re.escape(fold(f)) for f in sorted(self.fillers, key=len, reverse=True))
+        return re.compile(rf"(?<![a-z0-9])(?:{alts})(?![a-z0-9])" if self.english else alts)
 
     def text(self, raw: str) -> str:
         """The normalised text: folded, fillers removed, synonyms canonical, punctuation as spaces."""
