@@ -15,6 +15,7 @@ from importlib import resources
 
 _CJK = re.compile(r"[\u3400-\u9fff]+")
 _ASCII_WORD = re.compile(r"[a-z0-9@.\-_]+")
+_CJK_GAP = re.compile(r"(?<=[\u3400-\u9fff])\s+(?=[\u3400-\u9fff])")
 _TOKEN_RUN = re.compile(r"[\u3400-\u9fff]+|[a-z0-9@._\-]+")
 # Drop invisible and direction-control characters before anything else sees the text.
 _INVISIBLE = re.compile(r"[\u0000-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
@@ -77,7 +78,7 @@ class Normalizer:
 
     def text(self, raw: str) -> str:
         """The normalised text: folded, fillers removed, synonyms canonical, punctuation as spaces."""
-        text = fold(raw)
+        text = _CJK_GAP.sub("", fold(raw))  # 截止 时间 is typed as words of one phrase: read it as 截止时间
         text = re.sub(r"[^\w@.\-\s]|_", " ", text)
         text = re.sub(r"(?<![a-z0-9])[.\-]|[.\-](?![a-z0-9])", " ", text)
         if self._filler_re is not None:
