@@ -136,15 +136,15 @@ class Engine:
             if greeting and re.search(r"\w", folded):  # only fillers (你好, 请问): a greeting, not silence
                 return self.answer_entry(greeting, today, english)
             return self._refuse(english, empty=True)
+        normalized = side.normalizer.text(question)
         if all(t.isdigit() for t in tokens):  # a bare number is not a question
-            return self._refuse(english, score=0.0)
-        if self._off_topic(folded, side.normalizer.text(question)):
-            return self._refuse(english, score=0.0)
+            return self._refuse(english, normalized=normalized)
+        if self._off_topic(folded, normalized):
+            return self._refuse(english, normalized=normalized)
 
         scores = side.bm25.scores(tokens, self.t.unigram_weight)
         if not scores:
-            return self._refuse(english, score=0.0)
-        normalized = side.normalizer.text(question)
+            return self._refuse(english, normalized=normalized)
         exact = process.extractOne(normalized, side.variants, scorer=fuzz.ratio, score_cutoff=self.t.near_exact)
         if exact is not None:
             owner = side.variant_owner[exact[2]]
@@ -159,7 +159,7 @@ class Engine:
             best_id, best, coverage = self._covering(ranked, grams, side, best) or (best_id, best, coverage)
         overall = side.bm25.coverage(grams, side.all_vocab, self._junction)
         if overall < self.t.min_coverage or coverage < self.t.min_entry_coverage:
-            return self._refuse(english, score=min(overall, coverage))
+            return self._refuse(english, score=min(overall, coverage), normalized=normalized)
 
         floor = max(self.t.clarify_min_coverage, coverage - 0.05)
         close = [
@@ -246,22 +246,35 @@ class Engine:
         entry = self.entries[owner]
         return entry.questions_en[0] if english and entry.questions_en else entry.topic
 
-    def _contact_hint(self, english: bool) -> str:
+    def _contact_hint(self, english: bool, skilled: bool = False) -> str:
+        """Whom to ask instead: the policy line and the Yangquan section, and the skilled-track office when the
+        question was about high-skill talent."""
         policy = render_contact(self.kb.facts.contact("policy"), english)
         city = render_contact(self.kb.facts.contact("city"), english)
+        track = render_contact(self.kb.facts.contact("skilled"), english) if skilled else ""
         if english:
-            return f"Please ask: policy questions, {policy}; in Yangquan, {city}."
-        return f"请咨询：政策咨询 {policy}；阳泉市内可联系{city}。"
+            extra = f"; high-skill talent, {track}" if track else ""
+            return f"Please ask: policy questions, {policy}{extra}; in Yangquan, {city}."
+        extra = f"；高技能人才 {track}" if track else ""
+        return f"请咨询：政策咨询 {policy}{extra}；阳泉市内可联系{city}。"
 
-    def _refuse(self, english: bool, score: float = 0.0, empty: bool = False) -> Answer:
+    def _hint_sources(self, skilled: bool) -> list[str]:
+        contacts = ["policy", "skilled", "city"] if skilled else ["policy", "city"]
+        return list(dict.fromkeys(self.kb.facts.contact(c).clause for c in contacts))
+
+    def _refuse(self, english: bool, score: float = 0.0, empty: bool = False, normalized: str = "") -> Answer:
+        """No answer; the contacts it names instead are cited like any other fact."""
         if empty:
             text = "Please type a question about the notice." if english else "请输入您想咨询的问题，例如「截止时间」。"
-        elif english:
+            return Answer(False, text, [], [], score, "refuse", english=english)
+        skilled = any(term in normalized.split() for term in ("高技能人才", "skilled"))
+        if english:
             text = ("Sorry, I can only answer questions about the 2024 selection for the State Council Special "
                     f"Government Allowance in Shanxi (晋人社厅函〔2024〕230号), and I have no reliable answer to "
-                    f"this one. {self._contact_hint(True)}")
+                    f"this one. {self._contact_hint(True, skilled)}")
         else:
             doc = self.kb.main_document
             text = (f"抱歉，我只能回答《{doc.title}》（{doc.number}）的相关问题，这个问题我没有可靠的答案。"
-                    f"{self._contact_hint(False)}")
-        return Answer(False, text, [], [], score, "refuse", english=english)
+                    f"{self._contact_hint(False, skilled)}")
+        sources = self._hint_sources(skilled)
+        return Answer(False, text, sources, [self.kb.citation(c) for c in sources], score, "refuse", english=english)

@@ -174,3 +174,11 @@ def test_courtesies_around_a_question_do_not_change_the_answer(services, wrap: s
             continue
         plain, wrapped = ask(services, question), ask(services, wrap.format(question))
         assert (wrapped.entry_id, wrapped.kind) == (plain.entry_id, plain.kind), wrap
+
+
+def test_a_refusal_names_the_track_office_and_cites_where_the_contacts_come_from(services) -> None:
+    general = ask(services, "社保怎么转移")
+    assert not general.found and "7676026" in general.answer and "7676045" not in general.answer
+    assert general.sources and all(c in services.kb.clauses for c in general.sources)
+    skilled = ask(services, "高技能人才的工资待遇怎么样")
+    assert not skilled.found and "7676045" in skilled.answer
