@@ -91,6 +91,9 @@ class Engine:
         lex = kb.lexicon
         self._oos = tuple(fold(w) for w in lex.out_of_scope)
         self._anchors = tuple(fold(w) for w in lex.anchors)
+        self._other_schemes = tuple(fold(w) for w in lex.other_schemes)
+        self._own_scheme = tuple(fold(w) for w in lex.own_scheme)
+        self._obtaining = tuple(re.compile(p) for p in lex.obtaining)
         self._junction = frozenset(lex.function_chars)
         zh = Normalizer(tuple(tuple(g) for g in lex.synonyms), tuple(lex.fillers))
         en = Normalizer(tuple(tuple(g) for g in lex.synonyms_en), tuple(lex.fillers_en), frozenset(lex.stopwords_en),
@@ -184,9 +187,14 @@ class Engine:
         return None
 
     def _off_topic(self, folded: str, normalized: str) -> bool:
-        """Names another service (社保, 公积金 …) and nothing of this allowance."""
+        """Names another service (社保, 公积金 …) or scheme (省政府特殊津贴), or asks how to obtain a credential
+        (专利怎么申请), and names nothing of this allowance."""
+        if any(w in folded for w in self._other_schemes) and not any(w in folded for w in self._own_scheme):
+            return True
         if any(a in folded or a in normalized for a in self._anchors):
             return False
+        if any(p.search(folded) for p in self._obtaining):
+            return True
         for word in self._oos:
             if word.isascii():
                 if re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])", folded):

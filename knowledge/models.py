@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -131,3 +132,20 @@ class Lexicon(_Data):
     # allowance (anchors).
     out_of_scope: list[str]
     anchors: list[str]
+    # Other schemes whose names contain this one's words (省政府特殊津贴): refused even though they name an
+    # allowance, unless the question also names this one (国务院).
+    other_schemes: list[str] = []
+    own_scheme: list[str] = []
+    # Questions about obtaining a credential or another honour (专利怎么申请, 怎么成为高级技师), as regular
+    # expressions over the folded text: refused unless the question names this allowance.
+    obtaining: list[str] = []
+
+    @field_validator("obtaining")
+    @classmethod
+    def _compiles(cls, patterns: list[str]) -> list[str]:
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"not a regular expression: {pattern!r} ({exc})") from exc
+        return patterns

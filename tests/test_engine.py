@@ -182,3 +182,17 @@ def test_a_refusal_names_the_track_office_and_cites_where_the_contacts_come_from
     assert general.sources and all(c in services.kb.clauses for c in general.sources)
     skilled = ask(services, "高技能人才的工资待遇怎么样")
     assert not skilled.found and "7676045" in skilled.answer
+
+
+@pytest.mark.parametrize("question", ["专利怎么申请", "怎么成为高级技师", "全国技术能手评选条件", "教师职称评定",
+                                      "省政府特殊津贴怎么申报", "How do I get a patent?"])
+def test_obtaining_a_credential_or_another_scheme_is_not_answered_from_the_conditions(services, question) -> None:
+    """These name a condition's words (专利, 高级技师) but ask about another service: the condition's answer
+    would be beside the point, said with confidence."""
+    assert not ask(services, question).found
+
+
+@pytest.mark.parametrize("question", ["有专利能申报吗", "获得过中华技能大奖", "怎么才能享受特殊津贴",
+                                      "怎么申报国务院特贴"])
+def test_asking_whether_a_credential_counts_is_still_answered(services, question) -> None:
+    assert ask(services, question).found
