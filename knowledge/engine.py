@@ -32,6 +32,7 @@ class Thresholds:
     min_entry_coverage: float = 0.3  # …and the best entry itself
     clarify_ratio: float = 0.93  # a runner-up this close to the best makes the engine ask
     clarify_min_coverage: float = 0.75  # …and it must cover the question nearly as well
+    alternatives_ratio: float = 0.8  # …or this close when the question offers alternatives (A还是B, A or B)
     covering_ratio: float = 0.5  # a runner-up that covers the question may replace a best that does not
     near_exact: float = 90.0  # rapidfuzz ratio to a variant that settles the match outright
     clause_weight: float = 0.75  # clauses rank below curated answers on equal terms
@@ -94,6 +95,7 @@ class Engine:
         self._other_schemes = tuple(fold(w) for w in lex.other_schemes)
         self._own_scheme = tuple(fold(w) for w in lex.own_scheme)
         self._obtaining = tuple(re.compile(p) for p in lex.obtaining)
+        self._alternatives = re.compile("|".join(re.escape(fold(w)) for w in lex.alternatives) or "(?!)")
         self._junction = frozenset(lex.function_chars)
         zh = Normalizer(tuple(tuple(g) for g in lex.synonyms), tuple(lex.fillers))
         en = Normalizer(tuple(tuple(g) for g in lex.synonyms_en), tuple(lex.fillers_en), frozenset(lex.stopwords_en),
@@ -165,9 +167,12 @@ class Engine:
             return self._refuse(english, score=min(overall, coverage), normalized=normalized)
 
         floor = max(self.t.clarify_min_coverage, coverage - 0.05)
+        ratio = self.t.clarify_ratio
+        if self._alternatives.search(normalized):  # 专技处还是职建处: the asker names two things, show both
+            floor, ratio = min(floor, coverage - 0.15), self.t.alternatives_ratio
         close = [
             oid for oid, s in ranked[1:3]
-            if s >= self.t.clarify_ratio * best
+            if s >= ratio * best
             and self._topic(oid) != self._topic(best_id)
             and side.bm25.coverage(grams, side.vocab[oid], self._junction) >= floor
         ]

@@ -139,6 +139,7 @@ class Lexicon(_Data):
     # Questions about obtaining a credential or another honour (专利怎么申请, 怎么成为高级技师), as regular
     # expressions over the folded text: refused unless the question names this allowance.
     obtaining: list[str] = []
+    alternatives: list[str] = []  # words that offer a choice (还是, or): the engine then shows close runners-up
 
     @field_validator("obtaining")
     @classmethod
