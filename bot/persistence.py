@@ -24,6 +24,7 @@ class SqlitePersistence(BasePersistence[dict, dict, dict]):
             update_interval=update_interval,
         )
         self.db = db
+        self._forgotten: dict[int, int] = {}  # user -> the last revision that existed before /forget
 
     # ------------------------------------------------------------------ user data
     async def get_user_data(self) -> dict[int, dict]:
@@ -35,8 +36,11 @@ class SqlitePersistence(BasePersistence[dict, dict, dict]):
         """Store a user's data unless a newer revision is already stored.
 
         PTB's flush writes deep-copied snapshots some time after taking them, so without the revision check
-        a snapshot taken before a step could land after the step's own write and undo it.
+        a snapshot taken before a step could land after the step's own write and undo it. For the same reason
+        a snapshot taken before /forget is dropped here: it would bring the deleted data back.
         """
+        if int(data.get(REVISION, 0)) <= self._forgotten.get(user_id, -1):
+            return
         await self.db.write(
             "INSERT INTO user_data (user_id, data, updated_at, rev) VALUES (?,?,?,?) "
             "ON CONFLICT(user_id) DO UPDATE SET data=excluded.data, updated_at=excluded.updated_at, "
@@ -49,6 +53,13 @@ class SqlitePersistence(BasePersistence[dict, dict, dict]):
 
     async def drop_user_data(self, user_id: int) -> None:
         await self.db.write("DELETE FROM user_data WHERE user_id=?", (user_id,))
+
+    def forgotten(self, user_id: int, revision: int) -> None:
+        """/forget deleted the user's data at this revision: older snapshots still in flight must not land.
+
+        Only the number is kept, in memory; the user's next step counts on from it and is stored as usual.
+        """
+        self._forgotten[user_id] = max(revision, self._forgotten.get(user_id, -1))
 
     # ------------------------------------------------------------------ conversations
     async def get_conversations(self, name: str) -> ConversationDict:

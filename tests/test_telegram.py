@@ -171,6 +171,30 @@ async def test_forget_deletes_everything(api, bot) -> None:
     assert "隐私说明" in again.text  # consent is asked again
 
 
+
+async def test_a_snapshot_in_flight_at_forget_does_not_bring_the_data_back(api, bot) -> None:
+    """PTB's flush copies user data, then writes it later: a copy taken before /forget must not land after."""
+    from bot.persistence import REVISION
+
+    msg = await walk_consent(api)
+    await press(api, msg, "专业技术人才")
+    persistence = bot.app.persistence
+    snapshot = dict(bot.app.user_data[USER])  # what a flush in flight holds
+    assert snapshot.get(REVISION, 0) > 0
+    confirm = await say(api, "/forget")
+    await press(api, confirm, "确定删除")
+    await persistence.update_user_data(USER, snapshot)  # the flush lands late
+    db = bot.app.bot_data["runtime"].db
+    # PTB's next flush would delete the row again (it remembers the drop), but until then it would be back
+    assert await db.fetchall("SELECT * FROM user_data WHERE user_id=?", (USER,)) == []
+    await bot.app.update_persistence()  # that next flush, with the emptied data
+    assert await db.fetchall("SELECT * FROM user_data WHERE user_id=?", (USER,)) == []
+    again = await say(api, "/check")  # a new self-check is stored as usual
+    await press(api, again, "同意")
+    rows = await db.fetchall("SELECT rev FROM user_data WHERE user_id=?", (USER,))
+    assert rows and rows[0][0] > snapshot[REVISION]
+
+
 async def test_admin_commands_for_admins_only(api, bot) -> None:
     await say(api, "专技处联系电话")
     await say(api, "=HYPERLINK(\"x\") 公积金")
