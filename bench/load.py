@@ -166,8 +166,11 @@ async def main_async(args: argparse.Namespace) -> None:
                 if args.mode == "soak":
                     first = statistics.mean(m for _, m in samples[1:4])
                     last = statistics.mean(m for _, m in samples[-3:])
-                    print(f"bot RSS: {first:.1f} MB after 10-40 s, {last:.1f} MB at the end; samples "
-                          + " ".join(f"{m:.0f}" for _, m in samples))
+                    half = samples[len(samples) // 2:]
+                    slope = statistics.linear_regression([t for t, _ in half], [m for _, m in half]).slope * 60
+                    print(f"bot RSS: {first:.1f} MB after 10-40 s, {last:.1f} MB at the end; second half "
+                          f"{min(m for _, m in half):.1f}-{max(m for _, m in half):.1f} MB, trend "
+                          f"{slope:+.3f} MB/min; samples " + " ".join(f"{m:.1f}" for _, m in samples))
         finally:
             proc.terminate()
             await proc.wait()
