@@ -22,6 +22,7 @@ from knowledge.render import render, render_contact
 
 Kind = Literal["answer", "clarify", "refuse"]
 CLAUSE_PREFIX = "clause:"
+PREVIEW = 300  # characters of each option shown when asking which one is meant
 
 
 @dataclass(frozen=True)
@@ -246,7 +247,7 @@ class Engine:
         previews = []
         for n, (owner, label) in enumerate(zip(owners, labels, strict=True), 1):
             body = self.answer_entry(owner, today, english).answer.replace("\n", " ")
-            previews.append(f"{n}. {label}：{body[:160]}" if not english else f"{n}. {label}: {body[:160]}")
+            previews.append(f"{n}. {label}：{body[:PREVIEW]}" if not english else f"{n}. {label}: {body[:PREVIEW]}")
         head = "Which of these do you mean?" if english else "您想问的是哪一项？"
         sources = list(dict.fromkeys(s for o in owners for s in self.answer_entry(o, today, english).sources))
         return Answer(True, head + "\n" + "\n".join(previews), sources, [self.kb.citation(s) for s in sources],
