@@ -7,7 +7,7 @@ Engines: ``ours`` (normalisation + char unigram/bigram BM25 + coverage-based ref
 ``process.extractOne`` with WRatio over the same question variants, refusing below a cutoff), and ``jieba``
 (jieba word segmentation + the same BM25 and refusal; needs ``pip install jieba``, not a project dependency).
 Each engine runs in its own process so start-up time and peak memory are its own. Cases: the example set in
-../shared/eval (if present) and the two probe sets in tests/data. Pass rule: as ../shared/eval/qa_eval.py.
+../shared/eval (if present) and the probe sets in tests/data. Pass rule: as ../shared/eval/qa_eval.py.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-CASE_FILES = [ROOT.parent / "shared/eval/dev_qa.jsonl", ROOT / "tests/data/paraphrases.jsonl",
-              ROOT / "tests/data/paraphrases2.jsonl", ROOT / "tests/data/paraphrases3.jsonl"]
+CASE_FILES = [ROOT.parent / "shared/eval/dev_qa.jsonl",
+              *sorted((ROOT / "tests/data").glob("paraphrases*.jsonl"), key=lambda p: int("0" + p.stem[11:]))]
 TODAY = dt.date(2026, 11, 26)
 WRATIO_CUTOFF = 70.0  # best of 60/70/80/90 on these cases (see --sweep)
 
