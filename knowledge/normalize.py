@@ -79,10 +79,10 @@ class Normalizer:
     def text(self, raw: str) -> str:
         """The normalised text: folded, fillers removed, synonyms canonical, punctuation as spaces."""
         text = _CJK_GAP.sub("", fold(raw))  # 截止 时间 is typed as words of one phrase: read it as 截止时间
+        if self._filler_re is not None:  # before punctuation goes, so a filler can be a label (问：, q:)
+            text = self._filler_re.sub(" ", text)
         text = re.sub(r"[^\w@.\-\s]|_", " ", text)
         text = re.sub(r"(?<![a-z0-9])[.\-]|[.\-](?![a-z0-9])", " ", text)
-        if self._filler_re is not None:
-            text = self._filler_re.sub(" ", text)
         if self._synonym_re is not None:
             canonical = self._canonical
             text = self._synonym_re.sub(lambda m: f" {canonical[m.group(1) if self.english else m.group(0)]} ", text)

@@ -168,10 +168,12 @@ def test_what_the_notice_does_not_say_is_not_answered_from_a_neighbouring_topic(
 
 
 @pytest.mark.parametrize("wrap", ["Hi, {}", "Excuse me, {}. Regards", "Hello! Quick question: {} thanks",
-                                  "老师您好，{}？", "打扰了，{}，谢谢", "你好，我想咨询一下，{}"])
+                                  "老师您好，{}？", "打扰了，{}，谢谢", "你好，我想咨询一下，{}", "求问{}，感谢回复",
+                                  "咨询：{}来着", "请告诉我{}，请回复", "能否告知{}是怎么规定的"])
 def test_courtesies_around_a_question_do_not_change_the_answer(services, wrap: str) -> None:
     """Measured over every example and probe question with six prefixes and suffixes: English pleasantries
-    changed 38% of answers (hi and thanks matched the greeting entry, regards and excuse were unseen words)."""
+    changed 38% of answers (hi and thanks matched the greeting entry, regards and excuse were unseen words);
+    Chinese frames (请告诉我…，请回复; 求问…来着; 咨询：…) changed 20% and 12%."""
     for question in ("When is the deadline?", "Can civil servants apply?", "材料报送截止时间", "外籍人士可以申报吗"):
         english = question.isascii()
         if english != wrap.isascii():
