@@ -98,7 +98,8 @@ class Engine:
         self._obtaining = tuple(re.compile(p) for p in lex.obtaining)
         self._alternatives = re.compile("|".join(re.escape(fold(w)) for w in lex.alternatives) or "(?!)")
         self._junction = frozenset(lex.function_chars)
-        zh = Normalizer(tuple(tuple(g) for g in lex.synonyms), tuple(lex.fillers))
+        # a Chinese question may carry English words (专技处 phone): the English stop words go there too
+        zh = Normalizer(tuple(tuple(g) for g in lex.synonyms), tuple(lex.fillers), frozenset(lex.stopwords_en))
         en = Normalizer(tuple(tuple(g) for g in lex.synonyms_en), tuple(lex.fillers_en), frozenset(lex.stopwords_en),
                         english=True)
         self._zh = self._build(zh, english=False)

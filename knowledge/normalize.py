@@ -67,7 +67,15 @@ class Normalizer:
         if self.english:
             # a plural or third-person "s" still matches (expats, organises); the match maps to the canonical form
             return re.compile(r"(?<![a-z0-9])(" + "|".join(re.escape(a) for a in alts) + r")(?:e?s)?(?![a-z0-9])")
-        return re.compile("|".join(re.escape(a) for a in alts))
+        # Chinese needs no word boundaries; an English word in a Chinese question (专技处 phone) does
+        return re.compile("|".join(rf"(?<![a-z0-9]){re.escape(a)}(?:e?s)?(?![a-z0-9])" if a.isascii() else re.escape(a)
+                                   for a in alts))
+
+    def _canonical_of(self, match: re.Match[str]) -> str:
+        found = match.group(1) if self.english else match.group(0)
+        if found not in self._canonical:  # an English member with a plural ending, inside a Chinese question
+            found = re.sub(r"e?s$", "", found) if re.sub(r"e?s$", "", found) in self._canonical else found[:-1]
+        return self._canonical[found]
 
     @cached_property
     def _filler_re(self) -> re.Pattern[str] | None:
@@ -84,8 +92,7 @@ class Normalizer:
         text = re.sub(r"[^\w@.\-\s]|_", " ", text)
         text = re.sub(r"(?<![a-z0-9])[.\-]|[.\-](?![a-z0-9])", " ", text)
         if self._synonym_re is not None:
-            canonical = self._canonical
-            text = self._synonym_re.sub(lambda m: f" {canonical[m.group(1) if self.english else m.group(0)]} ", text)
+            text = self._synonym_re.sub(lambda m: f" {self._canonical_of(m)} ", text)
         return re.sub(r"\s+", " ", text).strip()
 
     def tokens(self, raw: str) -> list[str]:

@@ -208,3 +208,12 @@ def test_a_question_offering_alternatives_shows_both(services) -> None:
     reply = ask(services, "材料是交给专技处还是职建处")
     assert reply.kind == "clarify"
     assert "专技处" in reply.answer and "职建处" in reply.answer
+
+
+@pytest.mark.parametrize(("question", "entry"), [("What is 专技处's phone number?", "contact.professional"),
+                                                  ("Where is 职建处?", "contact.address_skilled"),
+                                                  ("高技能人才 quota", "quota.skilled"),
+                                                  ("Can 外籍专家 apply?", "cond.overseas")])
+def test_english_words_in_a_chinese_question_are_understood(services, question: str, entry: str) -> None:
+    reply = ask(services, question)
+    assert reply.found and reply.entry_id == entry
