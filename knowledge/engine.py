@@ -95,7 +95,13 @@ class Engine:
         self._anchors = tuple(fold(w) for w in lex.anchors)
         self._other_schemes = tuple(fold(w) for w in lex.other_schemes)
         self._own_scheme = tuple(fold(w) for w in lex.own_scheme)
-        self._obtaining = tuple(re.compile(p) for p in lex.obtaining)
+        self._off_topic_patterns = tuple(re.compile(p) for p in lex.off_topic_patterns)
+        self._elsewhere = tuple(fold(w) for w in lex.elsewhere)
+        self._about_people = tuple(fold(w) for w in lex.about_people)
+        self._own_region = tuple(fold(w) for w in lex.own_region)
+        self._other_cities = tuple(fold(w) for w in lex.other_cities)
+        self._relative_years = {fold(k): v for k, v in lex.relative_years.items()}
+        self._personal_year = tuple(fold(w) for w in lex.personal_year_words)
         self._alternatives = re.compile("|".join(re.escape(fold(w)) for w in lex.alternatives) or "(?!)")
         self._junction = frozenset(lex.function_chars)
         # a Chinese question may carry English words (专技处 phone): the English stop words go there too
@@ -155,6 +161,8 @@ class Engine:
         exact = process.extractOne(normalized, side.variants, scorer=fuzz.ratio, score_cutoff=self.t.near_exact)
         if exact is not None:
             owner = side.variant_owner[exact[2]]
+            if not self._grounded(folded, owner, today):
+                return self._refuse(english, normalized=normalized)
             return self.answer_entry(owner, today, english, score=exact[1] / 100)
 
         ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)[:5]
@@ -167,6 +175,9 @@ class Engine:
         overall = side.bm25.coverage(grams, side.all_vocab, self._junction)
         if overall < self.t.min_coverage or coverage < self.t.min_entry_coverage:
             return self._refuse(english, score=min(overall, coverage), normalized=normalized)
+
+        if not self._grounded(folded, best_id, today):
+            return self._refuse(english, score=coverage, normalized=normalized)
 
         floor = max(self.t.clarify_min_coverage, coverage - 0.05)
         ratio = self.t.clarify_ratio
@@ -181,6 +192,22 @@ class Engine:
         if close:
             return self._clarify([best_id, *close], today, english, coverage)
         return self.answer_entry(best_id, today, english, score=coverage)
+
+    def _grounded(self, folded: str, owner: str, today: dt.date) -> bool:
+        """The answer is about what was asked: no other round's year, no other city's local arrangements."""
+        answer = self.answer_entry(owner, today)
+        if any(city in folded for city in self._other_cities) and answer.sources[:1] and \
+                answer.sources[0].startswith("yq."):
+            return False
+        if any(w in folded for w in self._personal_year):
+            return True
+        base = self.kb.main_document.issued.year
+        years = {int(y) for y in re.findall(r"(?<!\d)(20[1-3]\d)(?!\d)", folded)}
+        years |= {base + shift for word, shift in self._relative_years.items() if word in folded}
+        if years <= {base}:
+            return True
+        cited = answer.answer + "".join(self.kb.clause(c).text for c in answer.sources)
+        return all(y == base or str(y) in cited for y in years)
 
     def _covering(self, ranked: list[tuple[str, float]], grams: list[str], side: _Side,
                   best: float) -> tuple[str, float, float] | None:
@@ -198,9 +225,13 @@ class Engine:
         (专利怎么申请), and names nothing of this allowance."""
         if any(w in folded for w in self._other_schemes) and not any(w in folded for w in self._own_scheme):
             return True
+        if any(w in folded for w in self._elsewhere) and not any(w in folded for w in self._own_region):
+            return True
+        if any(w in folded for w in self._about_people):
+            return True
         if any(a in folded or a in normalized for a in self._anchors):
             return False
-        if any(p.search(folded) for p in self._obtaining):
+        if any(p.search(folded) for p in self._off_topic_patterns):
             return True
         for word in self._oos:
             if word.isascii():

@@ -136,12 +136,25 @@ class Lexicon(_Data):
     # allowance, unless the question also names this one (国务院).
     other_schemes: list[str] = []
     own_scheme: list[str] = []
-    # Questions about obtaining a credential or another honour (专利怎么申请, 怎么成为高级技师), as regular
-    # expressions over the folded text: refused unless the question names this allowance.
-    obtaining: list[str] = []
+    # Questions that belong to another service though they use this notice's words (专利怎么申请, 处长是谁), as
+    # regular expressions over the folded text: refused unless the question names this allowance.
+    off_topic_patterns: list[str] = []
     alternatives: list[str] = []  # words that offer a choice (还是, or): the engine then shows close runners-up
+    # Places this notice does not cover (北京, 其他省): refused unless the question also names its own region.
+    elsewhere: list[str] = []
+    # Questions about people rather than the procedure (处长是谁): refused even when they name an office.
+    about_people: list[str] = []
+    own_region: list[str] = []
+    # The province's other cities: an answer that holds for Yangquan only (its first clause is the Yangquan
+    # letter's) is not given to a question about one of them.
+    other_cities: list[str] = []
+    # Years named relative to the notice's (去年 = the year before it); a year the chosen answer and its
+    # clauses never mention means the question is about another round. Not checked when the year is about the
+    # asker (出生, 退休, 岁).
+    relative_years: dict[str, int] = {}
+    personal_year_words: list[str] = []
 
-    @field_validator("obtaining")
+    @field_validator("off_topic_patterns")
     @classmethod
     def _compiles(cls, patterns: list[str]) -> list[str]:
         for pattern in patterns:
