@@ -2,7 +2,7 @@
 
     python bench/load.py throughput [--users 200] [--updates 6000]
     python bench/load.py latency [--rate 30] [--seconds 60]
-    python bench/load.py soak [--rate 50] [--seconds 600]
+    python bench/load.py soak [--rate 50] [--seconds 600] [--probe FILE]
 
 Users mix questions (70%) with self-check steps (30%). ``throughput``: closed loop, each user sends the next
 update once the previous one is answered; reports updates per second and latency. ``latency``: open loop at a
@@ -17,6 +17,7 @@ import argparse
 import asyncio
 import os
 import random
+import signal
 import statistics
 import sys
 import tempfile
@@ -100,10 +101,14 @@ class User:
                 if d.startswith(("c:", "k:y")) and not d.endswith((":x", ":b"))]
 
 
-async def start_bot(url: str, tmp: Path) -> asyncio.subprocess.Process:
+async def start_bot(url: str, tmp: Path, probe: str | None = None) -> asyncio.subprocess.Process:
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_BASE_URL": url, "DATABASE_PATH": str(tmp / "l.db"),
            "SEND_RATE": "0", "RATE_LIMIT_MESSAGES": "1000000", "PYTHONPATH": str(ROOT)}
-    return await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", env=env, cwd=tmp,
+    command = ["-m", "bot"]
+    if probe:  # the same bot, with a memory probe answering SIGUSR1 (bench/memprobe_bot.py)
+        env["PROBE_OUT"] = str(Path(probe).resolve())
+        command = [str(ROOT / "bench" / "memprobe_bot.py")]
+    return await asyncio.create_subprocess_exec(sys.executable, *command, env=env, cwd=tmp,
                                                 stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
 
 
@@ -118,7 +123,7 @@ async def main_async(args: argparse.Namespace) -> None:
     url = await api.start()
     rng = random.Random(args.seed)
     with tempfile.TemporaryDirectory() as tmp:
-        proc = await start_bot(url, Path(tmp))
+        proc = await start_bot(url, Path(tmp), args.probe)
         try:
             await api.wait_for(lambda: any(m == "setMyCommands" for m, _ in api.log), timeout=30)
             users = [User(api, 20_000 + i, rng) for i in range(args.users)]
@@ -153,6 +158,8 @@ async def main_async(args: argparse.Namespace) -> None:
                 while (now := time.perf_counter() - start) < args.seconds:
                     if now >= next_sample:
                         samples.append((now, rss_mb(proc.pid)))
+                        if args.probe and len(samples) % 3 == 1:  # every 30 s
+                            proc.send_signal(signal.SIGUSR1)
                         next_sample += 10
                     if idle:
                         task = asyncio.create_task(one(idle.pop(rng.randrange(len(idle)))))
@@ -185,6 +192,8 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=30.0)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--probe", metavar="FILE", help="soak: run the bot with bench/memprobe_bot.py, which "
+                        "appends SQLite, heap and object counts to FILE every 30 s")
     args = parser.parse_args()
     if args.mode == "soak" and args.seconds == 60.0:
         args.seconds = 600.0
