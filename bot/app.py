@@ -28,7 +28,7 @@ from bot import memory
 from bot.concurrency import PerUserProcessor
 from bot.config import Settings
 from bot.handlers import admin, check, common, qa
-from bot.persistence import SqlitePersistence
+from bot.persistence import SqlitePersistence, forget_in_memory
 from bot.runtime import Runtime, make_flow
 from bot.services import Services
 from bot.storage import Database
@@ -199,5 +199,8 @@ def webhook_params(settings: Settings, listen: str = "0.0.0.0") -> dict[str, obj
 async def purge_old_data(context: ContextTypes.DEFAULT_TYPE) -> None:
     """Deletes questionnaire data and logs kept longer than the retention period."""
     rt = context.application.bot_data["runtime"]
+    stale = await rt.db.stale_users(rt.settings.retention_days)
     removed = await rt.db.purge_older_than(rt.settings.retention_days)
+    for user_id in stale:  # and from memory, or the user's next step would write the old answers back
+        forget_in_memory(context.application, user_id)
     logger.info("retention: removed %s rows older than %s days", removed, rt.settings.retention_days)

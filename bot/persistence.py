@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 
-from telegram.ext import BasePersistence, PersistenceInput
+from telegram.ext import Application, BasePersistence, PersistenceInput
 from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
 
 from bot.storage import Database, now
@@ -55,11 +55,13 @@ class SqlitePersistence(BasePersistence[dict, dict, dict]):
         await self.db.write("DELETE FROM user_data WHERE user_id=?", (user_id,))
 
     def forgotten(self, user_id: int, revision: int) -> None:
-        """/forget deleted the user's data at this revision: older snapshots still in flight must not land.
-
-        Only the number is kept, in memory; the user's next step counts on from it and is stored as usual.
-        """
+        """The user's data was deleted at this revision (/forget, retention): older snapshots still in flight
+        must not land. Only the number is kept, in memory; the user's next step counts on from it."""
         self._forgotten[user_id] = max(revision, self._forgotten.get(user_id, -1))
+
+    def next_revision(self, user_id: int, data: dict) -> int:
+        """The revision for the user's next write: after the data's own and after any deletion."""
+        return max(int(data.get(REVISION, 0)), self._forgotten.get(user_id, 0)) + 1
 
     # ------------------------------------------------------------------ conversations
     async def get_conversations(self, name: str) -> ConversationDict:
@@ -108,3 +110,11 @@ class SqlitePersistence(BasePersistence[dict, dict, dict]):
 
     async def flush(self) -> None:
         """Every write already committed."""
+
+
+def forget_in_memory(application: Application, user_id: int) -> None:
+    """Drop a user's data from PTB's memory so that no flush writes it back (its database rows are gone)."""
+    persistence = application.persistence
+    if isinstance(persistence, SqlitePersistence):
+        persistence.forgotten(user_id, int(application.user_data.get(user_id, {}).get(REVISION, 0)))
+    application.drop_user_data(user_id)

@@ -208,6 +208,12 @@ class Database:
             await self.conn.rollback()
             raise StorageError(str(exc)) from exc
 
+    async def stale_users(self, days: int) -> list[int]:
+        """Users whose self-check data is older than ``days``: the retention job also drops it from memory."""
+        cutoff = (dt.datetime.now(dt.UTC) - dt.timedelta(days=days)).isoformat(timespec="seconds")
+        return [int(uid) for (uid,) in await self.fetchall("SELECT user_id FROM user_data WHERE updated_at < ?",
+                                                          (cutoff,))]
+
     async def purge_older_than(self, days: int) -> int:
         """Delete questionnaire data and logs older than ``days``; returns the number of rows removed."""
         cutoff = (dt.datetime.now(dt.UTC) - dt.timedelta(days=days)).isoformat(timespec="seconds")

@@ -274,3 +274,25 @@ async def test_every_callback_fits_64_bytes(api, bot) -> None:
     await press(api, msg, "查看/修改")
     all_data = [d for m in api.messages.values() for _, d in m.buttons]
     assert all_data and all(len(d.encode()) <= 64 for d in all_data)
+
+
+async def test_retention_drops_old_self_check_data_from_memory_too(api, bot) -> None:
+    """The job deletes old rows; PTB still held the user's answers and would write them back on the next step."""
+    from bot.app import purge_old_data
+
+    msg = await walk_consent(api)
+    await press(api, msg, "专业技术人才")
+    db = bot.app.bot_data["runtime"].db
+    await db.write("UPDATE user_data SET updated_at='2000-01-01T00:00:00+00:00' WHERE user_id=?", (USER,))
+
+    class Job:  # what the job queue passes
+        application = bot.app
+
+    await purge_old_data(Job())  # type: ignore[arg-type]
+    assert USER not in bot.app.user_data
+    assert await db.fetchall("SELECT * FROM user_data WHERE user_id=?", (USER,)) == []
+    await bot.app.update_persistence()
+    again = await say(api, "/check")  # a fresh start at the first question, stored as usual
+    assert "哪一类人才" in again.text
+    rows = await db.fetchall("SELECT data FROM user_data WHERE user_id=?", (USER,))
+    assert rows and '"track"' not in rows[0][0]  # the old answer did not come back

@@ -12,7 +12,7 @@ from telegram.ext import ContextTypes, ConversationHandler
 from bot.check_flow import FlowResult
 from bot.handlers.qa import answer_text
 from bot.handlers.send import edit, reply, user_lang
-from bot.persistence import REVISION
+from bot.persistence import REVISION, SqlitePersistence
 from bot.runtime import runtime
 from bot.storage import StorageError
 from bot.texts import CONSENT_VERSION, t
@@ -36,7 +36,10 @@ async def _commit(update: Update, context: ContextTypes.DEFAULT_TYPE, result: Fl
         return True
     rt = runtime(context)
     user_id = update.effective_user.id
-    context.user_data[REVISION] = context.user_data.get(REVISION, 0) + 1
+    persistence = context.application.persistence
+    context.user_data[REVISION] = (persistence.next_revision(user_id, context.user_data)
+                                   if isinstance(persistence, SqlitePersistence)
+                                   else context.user_data.get(REVISION, 0) + 1)
     try:
         # Written directly (update_persistence() would route a failure to the error handler and carry on).
         await context.application.persistence.update_user_data(user_id, dict(context.user_data))

@@ -9,7 +9,7 @@ from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.handlers.send import edit, reply, user_lang
-from bot.persistence import REVISION, SqlitePersistence
+from bot.persistence import forget_in_memory
 from bot.runtime import runtime
 from bot.storage import StorageError
 from bot.texts import t
@@ -79,14 +79,7 @@ async def forget_confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         logger.warning("forget failed for %s", rt.db.user_key(user_id))
         await edit(update, context, View(t("storage_error", lang)))
         return
-    revision = int(context.user_data.get(REVISION, 0))
-    persistence = context.application.persistence
-    if isinstance(persistence, SqlitePersistence):
-        persistence.forgotten(user_id, revision)
-    context.user_data.clear()
-    await persistence.drop_user_data(user_id)
-    context.application.drop_user_data(user_id)
-    context.user_data[REVISION] = revision  # the next step is stored as revision + 1
+    forget_in_memory(context.application, user_id)
     await edit(update, context, View(t("forgotten", lang)))
 
 
