@@ -18,7 +18,7 @@ import logging
 
 logger = logging.getLogger(__name__)
 
-TRIM_INTERVAL_SECONDS = 60
+TRIM_INTERVAL_SECONDS = 15
 
 
 @functools.cache
