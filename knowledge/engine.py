@@ -160,10 +160,8 @@ class Engine:
             return self._refuse(english, normalized=normalized)
         exact = process.extractOne(normalized, side.variants, scorer=fuzz.ratio, score_cutoff=self.t.near_exact)
         if exact is not None:
-            owner = side.variant_owner[exact[2]]
-            if not self._grounded(folded, owner, today):
-                return self._refuse(english, normalized=normalized)
-            return self.answer_entry(owner, today, english, score=exact[1] / 100)
+            reply = self.answer_entry(side.variant_owner[exact[2]], today, english, score=exact[1] / 100)
+            return reply if self._grounded(folded, reply) else self._refuse(english, normalized=normalized)
 
         ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)[:5]
         ranked = self._tie_break(normalized, ranked, side)
@@ -176,7 +174,8 @@ class Engine:
         if overall < self.t.min_coverage or coverage < self.t.min_entry_coverage:
             return self._refuse(english, score=min(overall, coverage), normalized=normalized)
 
-        if not self._grounded(folded, best_id, today):
+        reply = self.answer_entry(best_id, today, english, score=coverage)
+        if not self._grounded(folded, reply):
             return self._refuse(english, score=coverage, normalized=normalized)
 
         floor = max(self.t.clarify_min_coverage, coverage - 0.05)
@@ -190,12 +189,11 @@ class Engine:
             and side.bm25.coverage(grams, side.vocab[oid], self._junction) >= floor
         ]
         if close:
-            return self._clarify([best_id, *close], today, english, coverage)
-        return self.answer_entry(best_id, today, english, score=coverage)
+            return self._clarify([reply, *(self.answer_entry(o, today, english) for o in close)], english, coverage)
+        return reply
 
-    def _grounded(self, folded: str, owner: str, today: dt.date) -> bool:
+    def _grounded(self, folded: str, answer: Answer) -> bool:
         """The answer is about what was asked: no other round's year, no other city's local arrangements."""
-        answer = self.answer_entry(owner, today)
         if any(city in folded for city in self._other_cities) and answer.sources[:1] and \
                 answer.sources[0].startswith("yq."):
             return False
@@ -274,14 +272,15 @@ class Engine:
             return Answer(False, text, [], [], score, "refuse", entry_id=owner, english=english)
         return Answer(True, text, sources, citations, score, "answer", entry_id=owner, english=english)
 
-    def _clarify(self, owners: list[str], today: dt.date, english: bool, score: float) -> Answer:
+    def _clarify(self, answers: list[Answer], english: bool, score: float) -> Answer:
+        """Ask which of these was meant, with the start of each answer."""
+        owners = [a.entry_id or "" for a in answers]
         labels = [self.label(o, english) for o in owners]
-        previews = []
-        for n, (owner, label) in enumerate(zip(owners, labels, strict=True), 1):
-            body = self.answer_entry(owner, today, english).answer.replace("\n", " ")
-            previews.append(f"{n}. {label}：{body[:PREVIEW]}" if not english else f"{n}. {label}: {body[:PREVIEW]}")
+        sep = ": " if english else "："
+        previews = [f"{n}. {label}{sep}{a.answer.replace(chr(10), ' ')[:PREVIEW]}"
+                    for n, (label, a) in enumerate(zip(labels, answers, strict=True), 1)]
         head = "Which of these do you mean?" if english else "您想问的是哪一项？"
-        sources = list(dict.fromkeys(s for o in owners for s in self.answer_entry(o, today, english).sources))
+        sources = list(dict.fromkeys(s for a in answers for s in a.sources))
         return Answer(True, head + "\n" + "\n".join(previews), sources, [self.kb.citation(s) for s in sources],
                       score, "clarify", options=labels, option_ids=owners, english=english)
 

@@ -64,18 +64,15 @@ class Normalizer:
         if not self._canonical:
             return None
         alts = sorted(self._canonical, key=len, reverse=True)
-        if self.english:
-            # a plural or third-person "s" still matches (expats, organises); the match maps to the canonical form
-            return re.compile(r"(?<![a-z0-9])(" + "|".join(re.escape(a) for a in alts) + r")(?:e?s)?(?![a-z0-9])")
-        # Chinese needs no word boundaries; an English word in a Chinese question (专技处 phone) does
+        # An English member (in either language: 专技处 phone) is a whole word, and still matches with a plural or
+        # third-person ending (expats, organises); Chinese needs no word boundaries.
         return re.compile("|".join(rf"(?<![a-z0-9]){re.escape(a)}(?:e?s)?(?![a-z0-9])" if a.isascii() else re.escape(a)
                                    for a in alts))
 
     def _canonical_of(self, match: re.Match[str]) -> str:
-        found = match.group(1) if self.english else match.group(0)
-        if found not in self._canonical:  # an English member with a plural ending, inside a Chinese question
-            found = re.sub(r"e?s$", "", found) if re.sub(r"e?s$", "", found) in self._canonical else found[:-1]
-        return self._canonical[found]
+        """The canonical form of a matched member, its plural ending (s, es) set aside."""
+        found = match.group(0)
+        return next(self._canonical[m] for m in (found, found[:-1], found[:-2]) if m in self._canonical)
 
     @cached_property
     def _filler_re(self) -> re.Pattern[str] | None:
