@@ -53,7 +53,7 @@ class Console:
         return f"{view.text}\n{options}" if options else view.text
 
     async def save(self) -> None:
-        self.user_data[REVISION] = self.user_data.get(REVISION, 0) + 1
+        self.user_data[REVISION] = self.persistence.next_revision(CONSOLE_USER, self.user_data)
         await self.persistence.update_user_data(CONSOLE_USER, self.user_data)
 
     async def handle(self, line: str) -> str:

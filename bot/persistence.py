@@ -8,6 +8,7 @@ kill -9 loses at most the step in flight.
 from __future__ import annotations
 
 import json
+from typing import cast
 
 from telegram.ext import Application, BasePersistence, PersistenceInput
 from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
@@ -114,7 +115,6 @@ class SqlitePersistence(BasePersistence[dict, dict, dict]):
 
 def forget_in_memory(application: Application, user_id: int) -> None:
     """Drop a user's data from PTB's memory so that no flush writes it back (its database rows are gone)."""
-    persistence = application.persistence
-    if isinstance(persistence, SqlitePersistence):
-        persistence.forgotten(user_id, int(application.user_data.get(user_id, {}).get(REVISION, 0)))
+    persistence = cast(SqlitePersistence, application.persistence)  # the composition root's
+    persistence.forgotten(user_id, int(application.user_data.get(user_id, {}).get(REVISION, 0)))
     application.drop_user_data(user_id)

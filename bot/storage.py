@@ -58,6 +58,11 @@ class StorageError(RuntimeError):
 CACHE_KIB = 1024
 
 
+def _cutoff(days: int) -> str:
+    """The stored-timestamp form of the moment ``days`` ago: rows older than it are past retention."""
+    return (dt.datetime.now(dt.UTC) - dt.timedelta(days=days)).isoformat(timespec="seconds")
+
+
 class Database:
     """Opened once per process (in ``post_init``); every write commits before it returns."""
 
@@ -210,13 +215,12 @@ class Database:
 
     async def stale_users(self, days: int) -> list[int]:
         """Users whose self-check data is older than ``days``: the retention job also drops it from memory."""
-        cutoff = (dt.datetime.now(dt.UTC) - dt.timedelta(days=days)).isoformat(timespec="seconds")
         return [int(uid) for (uid,) in await self.fetchall("SELECT user_id FROM user_data WHERE updated_at < ?",
-                                                          (cutoff,))]
+                                                          (_cutoff(days),))]
 
     async def purge_older_than(self, days: int) -> int:
         """Delete questionnaire data and logs older than ``days``; returns the number of rows removed."""
-        cutoff = (dt.datetime.now(dt.UTC) - dt.timedelta(days=days)).isoformat(timespec="seconds")
+        cutoff = _cutoff(days)
         removed = 0
         for sql in ("DELETE FROM user_data WHERE updated_at < ?", "DELETE FROM screenings WHERE ts < ?",
                     "DELETE FROM questions WHERE ts < ?", "DELETE FROM feedback WHERE ts < ?",

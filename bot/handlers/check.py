@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from typing import cast
 
 from telegram import Update
 from telegram.constants import ChatType
@@ -36,13 +37,11 @@ async def _commit(update: Update, context: ContextTypes.DEFAULT_TYPE, result: Fl
         return True
     rt = runtime(context)
     user_id = update.effective_user.id
-    persistence = context.application.persistence
-    context.user_data[REVISION] = (persistence.next_revision(user_id, context.user_data)
-                                   if isinstance(persistence, SqlitePersistence)
-                                   else context.user_data.get(REVISION, 0) + 1)
+    persistence = cast(SqlitePersistence, context.application.persistence)  # the composition root's
+    context.user_data[REVISION] = persistence.next_revision(user_id, context.user_data)
     try:
         # Written directly (update_persistence() would route a failure to the error handler and carry on).
-        await context.application.persistence.update_user_data(user_id, dict(context.user_data))
+        await persistence.update_user_data(user_id, dict(context.user_data))
         if result.done is not None:
             s = result.done.screening
             await rt.db.record_screening(user_id, s.outcome, s.track)
