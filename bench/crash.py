@@ -27,8 +27,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bot.storage import pseudonym  # noqa: E402
 from screening.questionnaire import Done, Questionnaire  # noqa: E402
 from tests.fakebot import TOKEN, FakeBotApi, Sent  # noqa: E402
+
+PSEUDONYM_KEY = "crash-bench-key"  # given to the bot, so the script finds each user's session
 
 # What each scripted user answers, by the start of the question's text (a path to each outcome).
 PROFILES = [
@@ -60,7 +63,7 @@ class Figures:
 def start_bot(base_url: str, db_path: Path) -> asyncio.subprocess.Process:
     # Scripted users act far faster than people: lift the per-user flood limit (tested on its own elsewhere).
     env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_BASE_URL": base_url, "DATABASE_PATH": str(db_path),
-           "RATE_LIMIT_MESSAGES": "1000000", "PYTHONPATH": str(ROOT)}
+           "RATE_LIMIT_MESSAGES": "1000000", "PYTHONPATH": str(ROOT), "PSEUDONYM_KEY": PSEUDONYM_KEY}
     return asyncio.create_subprocess_exec(sys.executable, "-m", "bot", env=env, cwd=db_path.parent,
                                           stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
 
@@ -71,9 +74,12 @@ def answer_for(profile: dict, text: str) -> str | None:
 
 
 def stored_state(db_path: Path, user: int) -> dict | None:
+    """The questionnaire state stored for the user (its session is keyed by the user's pseudonym)."""
     with sqlite3.connect(db_path, timeout=5) as conn:
-        row = conn.execute("SELECT data FROM user_data WHERE user_id=?", (user,)).fetchone()
-    return json.loads(row[0]).get("check") if row else None
+        row = conn.execute("SELECT data FROM sessions WHERE key=?",
+                           (pseudonym(PSEUDONYM_KEY.encode(), user),)).fetchone()
+    check = json.loads(row[0]).get("check") if row else None
+    return check["state"] if check else None
 
 
 @dataclass
@@ -185,7 +191,8 @@ async def run(rounds: int, seed: int, n_users: int) -> Figures:
     users = [9000 + i for i in range(n_users)]
     from bot.services import build_services
 
-    q = Questionnaire(build_services().criteria)
+    services = build_services()
+    q = Questionnaire(services.criteria, services.kb.clauses)
     with tempfile.TemporaryDirectory() as tmp:
         db_path = Path(tmp) / "crash.sqlite3"
         try:

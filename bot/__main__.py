@@ -12,7 +12,7 @@ from bot import cli, console
 from bot.app import build_application, setup_logging, webhook_params
 from bot.config import SettingsError, load_settings
 from bot.services import build_services
-from bot.texts import t
+from knowledge.phrasebook import phrases
 
 
 def _date(text: str) -> dt.date:
@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         console.main(services, settings)
         return 0
     if settings.telegram_bot_token is None:
-        print(t("no_token", "zh") + "\n", file=sys.stderr)
+        print(phrases("zh")("bot.no_token") + "\n", file=sys.stderr)
         console.main(services, settings)
         return 0
     setup_logging(settings.telegram_bot_token.get_secret_value())

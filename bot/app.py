@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import warnings
 from urllib.parse import urlparse
 
 from telegram import BotCommand, Update
@@ -16,20 +15,18 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
-    ConversationHandler,
     Defaults,
     MessageHandler,
     TypeHandler,
     filters,
 )
-from telegram.warnings import PTBUserWarning
 
 from bot import memory
+from bot.assistant import Assistant
 from bot.concurrency import PerUserProcessor
 from bot.config import Settings
-from bot.handlers import admin, check, common, qa
-from bot.persistence import SqlitePersistence, forget_in_memory
-from bot.runtime import Runtime, make_flow
+from bot.handlers import admin, common, conversation
+from bot.runtime import Runtime
 from bot.services import Services
 from bot.storage import Database
 from bot.transport import AiohttpRequest
@@ -80,7 +77,8 @@ def build_application(settings: Settings, services: Services, db: Database | Non
         raise ValueError("TELEGRAM_BOT_TOKEN is required for the Telegram bot")
     db = db or Database(settings.database_path,
                         settings.pseudonym_key.get_secret_value() if settings.pseudonym_key else None)
-    rt = Runtime(settings=settings, services=services, db=db, flow=make_flow(services), today=today)
+    assistant = Assistant(services, db, settings.retention_days, (lambda: today) if today else dt.date.today)
+    rt = Runtime(settings=settings, assistant=assistant, db=db)
 
     async def post_init(application: Application) -> None:
         await db.open()
@@ -98,7 +96,6 @@ def build_application(settings: Settings, services: Services, db: Database | Non
         ApplicationBuilder()
         .token(settings.telegram_bot_token.get_secret_value())
         .defaults(Defaults(parse_mode=ParseMode.HTML))
-        .persistence(SqlitePersistence(db))
         .concurrent_updates(PerUserProcessor(MAX_CONCURRENT_UPDATES))
         .request(AiohttpRequest(connections=16))
         .get_updates_request(AiohttpRequest(connections=1))
@@ -116,67 +113,41 @@ def build_application(settings: Settings, services: Services, db: Database | Non
 
 
 def register_handlers(application: Application) -> None:
-    """Every handler, in one commented block; the error handler last."""
+    """Every handler, in one commented block; the error handler last. The handlers only translate: the
+    assistant service (bot/assistant.py) decides, the same one the console and the web use."""
     private = filters.ChatType.PRIVATE
-    text = filters.TEXT & ~filters.COMMAND & filters.UpdateType.MESSAGE
+    new = filters.UpdateType.MESSAGE
+    text = filters.TEXT & ~filters.COMMAND & new
 
-    # Before anything else: apply each update once, drop data-less button presses (PTB would let them match
-    # any pattern), then the per-user rate limit.
-    application.add_handler(TypeHandler(Update, common.once_guard), group=-3)
+    # Before anything else: apply each update once, drop edits and data-less button presses (PTB would let
+    # them match any pattern), then the per-user rate limit.
+    application.add_handler(TypeHandler(Update, common.once_guard), group=-4)
+    application.add_handler(TypeHandler(Update, common.edited_guard), group=-3)
     application.add_handler(TypeHandler(Update, common.empty_callback_guard), group=-2)
     application.add_handler(TypeHandler(Update, common.rate_guard), group=-1)
 
-    # The self-check conversation; its buttons also re-enter it after a restart. Tracking per message is not
-    # needed: every questionnaire button carries its own questionnaire id and step (see bot/check_flow.py).
-    warnings.filterwarnings("ignore", message="If 'per_message=False'", category=PTBUserWarning)
-    application.add_handler(ConversationHandler(
-        entry_points=[
-            CommandHandler("check", check.start_check),
-            CallbackQueryHandler(check.start_check, pattern=r"^m:check$"),
-            CallbackQueryHandler(check.consent, pattern=r"^k:[yn]$"),
-            CallbackQueryHandler(check.button, pattern=r"^c:"),
-        ],
-        states={
-            check.CHECKING: [
-                CallbackQueryHandler(check.button, pattern=r"^c:"),
-                CallbackQueryHandler(check.consent, pattern=r"^k:[yn]$"),
-                MessageHandler(text & private, check.route_text),
-                CommandHandler("why", check.why),
-                CommandHandler("check", check.start_check),
-            ],
-        },
-        fallbacks=[CommandHandler("cancel", check.cancel)],
-        name="check",
-        persistent=True,
-        allow_reentry=True,
-    ))
-
-    # Commands anyone may use.
-    application.add_handler(CommandHandler("start", common.start))
-    application.add_handler(CommandHandler("help", common.help_command))
-    application.add_handler(CommandHandler("privacy", common.privacy))
-    application.add_handler(CommandHandler(["deadline", "contacts", "materials"], common.topic))
-    application.add_handler(CommandHandler("why", check.why))
-    application.add_handler(CommandHandler("cancel", check.cancel))
-    application.add_handler(CommandHandler("forget", common.forget, filters=private))
+    # Commands anyone may use (in groups, nothing personal: the self-check and /why ask for a private chat).
+    application.add_handler(CommandHandler("start", conversation.start, filters=new))
+    application.add_handler(CommandHandler("help", conversation.help_command, filters=new))
+    application.add_handler(CommandHandler("privacy", conversation.privacy, filters=new))
+    application.add_handler(CommandHandler(["deadline", "contacts", "materials"], conversation.topic, filters=new))
+    application.add_handler(CommandHandler("check", conversation.check, filters=new))
+    application.add_handler(CommandHandler("why", conversation.why, filters=new))
+    application.add_handler(CommandHandler("cancel", conversation.cancel, filters=new))
+    application.add_handler(CommandHandler("forget", conversation.forget, filters=private & new))
 
     # Staff commands (refused and logged for anyone else).
-    application.add_handler(CommandHandler("stats", admin.stats))
-    application.add_handler(CommandHandler("unanswered", admin.unanswered))
-    application.add_handler(CommandHandler("export", admin.export))
-    application.add_handler(CommandHandler("reload", admin.reload))
+    application.add_handler(CommandHandler("stats", admin.stats, filters=new))
+    application.add_handler(CommandHandler("unanswered", admin.unanswered, filters=new))
+    application.add_handler(CommandHandler("export", admin.export, filters=new))
+    application.add_handler(CommandHandler("reload", admin.reload, filters=new))
 
-    # Buttons.
-    application.add_handler(CallbackQueryHandler(common.menu, pattern=r"^m:(ask|deadline|contacts|materials)$"))
-    application.add_handler(CallbackQueryHandler(qa.feedback, pattern=r"^f:\d+:[01]$"))
-    application.add_handler(CallbackQueryHandler(qa.option, pattern=r"^o:\d+:(\d+|x)$"))
-    application.add_handler(CallbackQueryHandler(common.forget_confirm, pattern=r"^z:[yn]$"))
-    application.add_handler(CallbackQueryHandler(common.stale_button))
+    # Every button: the assistant parses its data and answers stale or forged ones politely.
+    application.add_handler(CallbackQueryHandler(conversation.press))
 
-    # Free text in private chats is a question; groups get commands only; other kinds get a hint.
-    application.add_handler(MessageHandler(text & private, check.route_text))
-    application.add_handler(MessageHandler(private & ~filters.COMMAND & ~filters.TEXT & filters.UpdateType.MESSAGE,
-                                           common.unsupported))
+    # Free text in private chats is an answer to the self-check or a question; groups get commands only.
+    application.add_handler(MessageHandler(text & private, conversation.text))
+    application.add_handler(MessageHandler(private & ~filters.COMMAND & ~filters.TEXT & new, common.unsupported))
 
     # Last: commit the update-id record if the update wrote nothing else.
     application.add_handler(TypeHandler(Update, common.commit_guard), group=100)
@@ -197,10 +168,7 @@ def webhook_params(settings: Settings, listen: str = "0.0.0.0") -> dict[str, obj
 
 
 async def purge_old_data(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Deletes questionnaire data and logs kept longer than the retention period."""
+    """Deletes sessions, consent and logs kept longer than the retention period."""
     rt = context.application.bot_data["runtime"]
-    stale = await rt.db.stale_users(rt.settings.retention_days)
     removed = await rt.db.purge_older_than(rt.settings.retention_days)
-    for user_id in stale:  # and from memory, or the user's next step would write the old answers back
-        forget_in_memory(context.application, user_id)
     logger.info("retention: removed %s rows older than %s days", removed, rt.settings.retention_days)

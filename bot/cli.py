@@ -34,13 +34,16 @@ def stdin_lines() -> Iterable[str]:
         yield line.rstrip("\r\n")
 
 
-def screen_line(services: Services, line: str) -> dict:
+def screen_line(services: Services, line: str, today: dt.date | None = None) -> dict:
     """One profile line to one result object, or ``{"error": ...}`` naming the field and the problem."""
     from pydantic import ValidationError
 
+    from bot.render import screening_json
+    from knowledge.phrasebook import phrases
     from screening.engine import screen
     from screening.models import Profile
 
+    today = today or dt.date.today()
     try:
         data = json.loads(line)
     except json.JSONDecodeError as exc:
@@ -55,7 +58,7 @@ def screen_line(services: Services, line: str) -> dict:
             where = ".".join(str(p) for p in err["loc"]) or "profile"
             problems.append(f"{where}: {err['msg']}")
         return {"error": "; ".join(problems)}
-    return screen(profile, services.criteria).model_dump(mode="json")
+    return screening_json(screen(profile, services.criteria), services.criteria, services.kb, today, phrases("zh"))
 
 
 def run_screen(services: Services, lines: Iterable[str], out: TextIO) -> None:

@@ -1,4 +1,5 @@
-"""The bot's conversations in a terminal: numbered options stand for buttons; same engine, same database.
+"""The conversations in a terminal: numbered options stand for buttons; the same assistant service and
+database as Telegram, and nothing of the Telegram handlers.
 
 Type a question, a number to press an option, or a command (/check, /why, /deadline, /contacts, /materials,
 /help, /privacy, /forget, /cancel, /quit).
@@ -12,17 +13,13 @@ import sys
 from collections.abc import Callable
 from typing import TextIO
 
-from bot.check_flow import CheckFlow
+from bot.assistant import Assistant, Reply, User
 from bot.config import Settings
-from bot.persistence import REVISION, SqlitePersistence
-from bot.runtime import make_flow
 from bot.services import Services
-from bot.storage import Database, StorageError
-from bot.texts import CONSENT_VERSION, t
-from bot.views import View, answer_view, cited, consent_view, entry_view, forget_view, menu_buttons, welcome
+from bot.storage import Database
+from bot.views import View
 
-CONSOLE_USER = 0  # the terminal's one user
-TOPICS = {"/deadline": "deadline.days_left", "/contacts": "contact.all", "/materials": "mat.list"}
+CONSOLE_USER = "console"  # the terminal's one user
 
 
 class Console:
@@ -30,120 +27,62 @@ class Console:
 
     def __init__(self, services: Services, db: Database, settings: Settings, lang: str = "zh",
                  today: Callable[[], dt.date] = dt.date.today) -> None:
-        self.services = services
         self.db = db
-        self.settings = settings
-        self.lang = lang
-        self.today = today
-        self.flow: CheckFlow = make_flow(services)
-        self.persistence = SqlitePersistence(db)
-        self.user_data: dict = {}
+        self.assistant = Assistant(services, db, settings.retention_days, today)
+        self.user = User(CONSOLE_USER, lang)
         self.buttons: list[str] = []
 
     async def open(self) -> str:
         await self.db.open()
-        self.user_data = (await self.persistence.get_user_data()).get(CONSOLE_USER, {})
-        return self.show(welcome(self.lang, self.settings.retention_days))
+        return self.show(await self.assistant.start(self.user))
 
-    def show(self, view: View) -> str:
-        """Render a view with numbered options, remembering what each number presses."""
+    def show(self, reply: Reply) -> str:
+        """Render a reply with numbered options, remembering what each number presses; a button's notice
+        (what Telegram shows as a toast) is a line of its own."""
+        parts = [f"({reply.toast})"] if reply.toast else []
+        if reply.view is not None:
+            parts.append(self._view(reply.view))
+        return "\n".join(parts)
+
+    def _view(self, view: View) -> str:
         self.buttons = [b.data for row in view.buttons for b in row]
         labels = [b.label for row in view.buttons for b in row]
         options = "\n".join(f"  [{i}] {label}" for i, label in enumerate(labels, 1))
         return f"{view.text}\n{options}" if options else view.text
-
-    async def save(self) -> None:
-        self.user_data[REVISION] = self.persistence.next_revision(CONSOLE_USER, self.user_data)
-        await self.persistence.update_user_data(CONSOLE_USER, self.user_data)
 
     async def handle(self, line: str) -> str:
         line = line.strip()
         if not line:
             return ""
         if line.isdigit() and 1 <= int(line) <= len(self.buttons):
-            return await self.press(self.buttons[int(line) - 1])
+            return self.show(await self.assistant.press(self.user, self.buttons[int(line) - 1]))
         if line.startswith("/"):
-            return await self.command(line.split()[0].lower())
-        name = self.flow.current_field(self.user_data)
-        if name is not None and self.flow.q.specs[name].kind in ("date", "number"):
-            result = self.flow.typed(self.user_data, line, self.lang)
-            await self.save()
-            return self.show(result.view)
-        return await self.ask(line)
+            return self.show(await self.command(line.split()[0].lower()))
+        return self.show(await self.assistant.text(self.user, line))
 
-    async def ask(self, text: str) -> str:
-        answer = self.services.engine.ask(text, self.today())
-        try:
-            qid = await self.db.log_question(CONSOLE_USER, text, answer.kind, answer.entry_id, answer.score,
-                                             answer.option_ids)
-        except StorageError:
-            qid = 0
-        return self.show(answer_view(answer, qid, "en" if answer.english else self.lang))
-
-    async def command(self, cmd: str) -> str:
-        if cmd in ("/start", "/menu"):
-            return self.show(welcome(self.lang, self.settings.retention_days))
-        if cmd == "/help":
-            return self.show(View(t("help", self.lang), menu_buttons(self.lang)))
-        if cmd == "/privacy":
-            return t("privacy", self.lang, days=self.settings.retention_days)
-        if cmd in TOPICS:
-            return self.show(entry_view(self.services, TOPICS[cmd], self.today(), self.lang))
-        if cmd == "/check":
-            return await self.press("m:check")
-        if cmd == "/why":
-            return self.flow.why(self.user_data, self.lang, self.services.kb)
-        if cmd == "/cancel":
-            return t("cancelled", self.lang)
-        if cmd == "/forget":
-            return self.show(forget_view(self.lang))
-        return t("help", self.lang)
-
-    async def press(self, data: str) -> str:
-        """What pressing a button does, as in the Telegram handlers."""
-        kind = data.split(":", 1)[0]
-        if data == "m:check" or data == "k:y":
-            if data == "k:y":
-                await self.db.give_consent(CONSOLE_USER, CONSENT_VERSION)
-            elif await self.db.consent(CONSOLE_USER) != CONSENT_VERSION:
-                return self.show(consent_view(self.lang, self.settings.retention_days))
-            result = self.flow.begin(self.user_data, self.lang)
-            await self.save()
-            return self.show(result.view)
-        if data == "k:n":
-            return t("consent_declined", self.lang)
-        if data == "m:ask":
-            return t("ask_prompt", self.lang)
-        if kind == "m":
-            return await self.command("/" + data.split(":")[1])
-        if kind == "c":
-            result = self.flow.press(self.user_data, data, self.lang)
-            if result.done is not None:
-                await self.db.record_screening(CONSOLE_USER, result.done.screening.outcome, result.done.screening.track)
-            await self.save()
-            return self.show(result.view)
-        if kind == "o":
-            _, qid, choice = data.split(":")
-            logged = await self.db.question(int(qid), CONSOLE_USER)
-            if logged is None or choice == "x" or not choice.isdigit():
-                return t("none_reply", self.lang, contact="0351-7676026")
-            entry = logged["options"][int(choice)]
-            await self.db.resolve_question(int(qid), entry)
-            return cited(self.services.engine.answer_entry(entry, self.today(), self.lang == "en"), self.lang)
-        if kind == "f":
-            _, qid, value = data.split(":")
-            await self.db.record_feedback(int(qid), CONSOLE_USER, int(value))
-            return t("thanks_feedback", self.lang)
-        if data == "z:y":
-            await self.db.forget_user(CONSOLE_USER)
-            self.user_data = {}
-            return t("forgotten", self.lang)
-        return t("forget_kept", self.lang)
+    async def command(self, cmd: str) -> Reply:
+        a, user = self.assistant, self.user
+        name = cmd.lstrip("/")
+        if name in ("start", "menu"):
+            return await a.start(user)
+        if name in ("deadline", "contacts", "materials"):
+            return a.topic(user, name)
+        if name == "check":
+            return await a.begin_check(user)
+        if name == "why":
+            return await a.why(user)
+        if name == "cancel":
+            return a.cancel(user)
+        if name == "forget":
+            return a.forget(user)
+        if name == "privacy":
+            return a.privacy(user)
+        return a.help(user)
 
 
 async def run_console(services: Services, settings: Settings, stdin: TextIO = sys.stdin,
                       stdout: TextIO = sys.stdout) -> None:
-    db = Database(settings.database_path)
+    db = Database(settings.database_path, settings.pseudonym_key.get_secret_value() if settings.pseudonym_key else None)
     console = Console(services, db, settings)
     try:
         stdout.write(await console.open() + "\n> ")

@@ -2,42 +2,47 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 
 from telegram.ext import ContextTypes
 
-from bot.check_flow import CheckFlow
+from bot.assistant import Assistant
 from bot.config import Settings
 from bot.services import Services
 from bot.storage import Database
-from screening.questionnaire import Questionnaire
 
-
-def make_flow(services: Services) -> CheckFlow:
-    names = {t.id: t.name for t in services.criteria.tracks.values()}
-    return CheckFlow(Questionnaire(services.criteria), names)
+ANSWERED_KEPT = 4096  # button presses remembered as answered: far more than are ever in flight at once
 
 
 @dataclass
 class Runtime:
+    """The Telegram channel's shared state: the assistant service, the database, the flood window."""
+
     settings: Settings
-    services: Services
+    assistant: Assistant
     db: Database
-    flow: CheckFlow
-    today: dt.date | None = None  # fixed in tests; the real date otherwise
     _recent: dict[int, deque[float]] = field(default_factory=lambda: defaultdict(deque))
     _swept: float = 0.0
+    _answered: dict[str, None] = field(default_factory=dict)
+
+    @property
+    def services(self) -> Services:
+        return self.assistant.services
 
     def swap(self, services: Services) -> None:
         """Put freshly validated knowledge in service (used by /reload)."""
-        self.services = services
-        self.flow = make_flow(services)
+        self.assistant.swap(services)
 
-    def date(self) -> dt.date:
-        return self.today or dt.date.today()
+    def first_answer(self, query_id: str) -> bool:
+        """True the first time a button press is to be answered; a press is answered once, whoever answers."""
+        if query_id in self._answered:
+            return False
+        self._answered[query_id] = None
+        if len(self._answered) > ANSWERED_KEPT:
+            del self._answered[next(iter(self._answered))]
+        return True
 
     def flood(self, user_id: int, clock: float | None = None) -> str:
         """A sliding window per user: "ok", "notify" (first message over the limit) or "drop" (the rest)."""

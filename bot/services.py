@@ -23,7 +23,7 @@ class Services:
 
 def build_services(data_dir: Path | None = None, criteria_path: Path | None = None) -> Services:
     """Load and validate everything; raises KnowledgeError or CriteriaError on bad data."""
-    kb = load(data_dir)
-    criteria = load_criteria(kb, criteria_path)
-    kb = extend(kb, criteria_faq(criteria))
+    base = load(data_dir)
+    criteria = load_criteria(base, criteria_path)
+    kb = extend(base, criteria_faq(criteria))  # the one knowledge base in service: the notice's and the rules'
     return Services(kb=kb, engine=Engine(kb), criteria=criteria)

@@ -1,8 +1,8 @@
 """The one SQLite database, through aiosqlite: schema migrations, the question log, feedback, consent.
 
 WAL mode so readers never wait for the writer; ``PRAGMA user_version`` numbers the schema so an old
-database is migrated in place. User ids in logs and analytics are pseudonymised with a keyed hash; only
-the persistence tables (which must find a user's own state again) hold the real id.
+database is migrated in place. Every table keys users by a pseudonym (a keyed hash of the user id): a user's
+own session is found again by computing it, so no table holds a raw id.
 """
 
 from __future__ import annotations
@@ -41,6 +41,13 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE user_data ADD COLUMN rev INTEGER NOT NULL DEFAULT 0;
     """,
+    # 3: one session row per user, keyed by the pseudonym, written by the assistant itself (no PTB persistence):
+    # the self-check and the chat context. PTB's conversation table goes; user_data rows are moved by
+    # ``_move_user_data`` once the pseudonym key is known, then dropped.
+    """
+    CREATE TABLE sessions (key TEXT PRIMARY KEY, data TEXT NOT NULL, updated_at TEXT NOT NULL);
+    DROP TABLE conversations;
+    """,
 ]
 
 
@@ -61,6 +68,10 @@ CACHE_KIB = 1024
 def _cutoff(days: int) -> str:
     """The stored-timestamp form of the moment ``days`` ago: rows older than it are past retention."""
     return (dt.datetime.now(dt.UTC) - dt.timedelta(days=days)).isoformat(timespec="seconds")
+
+
+def pseudonym(key: bytes, user_id: int | str) -> str:
+    return hmac.new(key, str(user_id).encode(), hashlib.sha256).hexdigest()[:16]
 
 
 class Database:
@@ -90,6 +101,7 @@ class Database:
         await self._db.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
         await self.migrate()
         self._key = (self._configured_key or await self._stored_key()).encode()
+        await self._move_user_data()
 
     async def close(self) -> None:
         if self._db is not None:
@@ -111,9 +123,28 @@ class Database:
         await self.write("INSERT INTO meta (key, value) VALUES ('pseudonym_key', ?)", (key,))
         return key
 
-    def user_key(self, user_id: int) -> str:
-        """The pseudonym used for this user in logs and analytics (keyed hash, not reversible without the key)."""
-        return hmac.new(self._key, str(user_id).encode(), hashlib.sha256).hexdigest()[:16]
+    def user_key(self, user_id: int | str) -> str:
+        """The pseudonym of a user (a Telegram id, or a channel's own id such as ``web:…``) in every table:
+        a keyed hash, not reversible without the key."""
+        return pseudonym(self._key, user_id)
+
+    async def _move_user_data(self) -> None:
+        """Schema 3: move PTB's user_data rows (keyed by the raw Telegram id) into sessions (keyed by the
+        pseudonym), in the session's shape, then drop the table."""
+        rows = await self.fetchall("SELECT name FROM sqlite_master WHERE type='table' AND name='user_data'")
+        if not rows:
+            return
+        for user_id, data, updated in await self.fetchall("SELECT user_id, data, updated_at FROM user_data"):
+            old = json.loads(data)
+            if "check" not in old:
+                continue
+            check = {"state": old["check"], "sid": old.get("sid", "000000"), "n": int(old.get("n", 0)),
+                     "editing": old.get("edit"), "screen": "review" if old.get("screen") == "review" else "question"}
+            await self.conn.execute("INSERT OR REPLACE INTO sessions (key, data, updated_at) VALUES (?,?,?)",
+                                    (self.user_key(user_id), json.dumps({"check": check}, ensure_ascii=False),
+                                     updated))
+        await self.conn.execute("DROP TABLE user_data")
+        await self.conn.commit()
 
     async def write(self, sql: str, params: Iterable[Any] = ()) -> int:
         """Run one write and commit it; raises StorageError (and rolls back) when the database refuses."""
@@ -163,6 +194,28 @@ class Database:
         await self.write("INSERT INTO screenings (user_key, ts, outcome, track) VALUES (?,?,?,?)",
                          (self.user_key(user_id), now(), outcome, track))
 
+    # ------------------------------------------------------------------ sessions
+    async def load_session(self, user_id: int | str) -> dict | None:
+        """The user's session (self-check and chat context), or None."""
+        rows = await self.fetchall("SELECT data FROM sessions WHERE key=?", (self.user_key(user_id),))
+        return json.loads(rows[0][0]) if rows else None
+
+    async def save_session(self, user_id: int | str, data: dict, outcome: tuple[str, str | None] | None = None) -> None:
+        """Store the session (and the self-check outcome it reached, if any) in one commit, before the step is
+        acknowledged; together with the update-id record already open, so a step and its update land together."""
+        key = self.user_key(user_id)
+        try:
+            await self.conn.execute("INSERT OR REPLACE INTO sessions (key, data, updated_at) VALUES (?,?,?)",
+                                    (key, json.dumps(data, ensure_ascii=False), now()))
+            if outcome is not None:
+                await self.conn.execute("INSERT INTO screenings (user_key, ts, outcome, track) VALUES (?,?,?,?)",
+                                        (key, now(), *outcome))
+            await self.conn.commit()
+        except (aiosqlite.Error, ValueError) as exc:
+            with contextlib.suppress(aiosqlite.Error):
+                await self.conn.rollback()
+            raise StorageError(str(exc)) from exc
+
     # ------------------------------------------------------------------ consent
     async def consent(self, user_id: int) -> str | None:
         rows = await self.fetchall("SELECT version FROM consent WHERE user_key=?", (self.user_key(user_id),))
@@ -198,31 +251,23 @@ class Database:
                 raise StorageError(str(exc)) from exc
 
     # ------------------------------------------------------------------ deletion
-    async def forget_user(self, user_id: int) -> None:
-        """Delete everything stored about a user, in one transaction."""
+    async def forget_user(self, user_id: int | str) -> None:
+        """Delete everything stored about a user, in one transaction: all of it is keyed by the pseudonym."""
         key = self.user_key(user_id)
         try:  # one implicit transaction (an update-id record may already have opened it)
-            await self.conn.execute("DELETE FROM user_data WHERE user_id=?", (user_id,))
-            for name in ("check",):
-                await self.conn.execute("DELETE FROM conversations WHERE name=? AND key LIKE ?",
-                                        (name, f"[%{user_id}]"))
-            for table in ("questions", "feedback", "screenings", "consent"):
-                await self.conn.execute(f"DELETE FROM {table} WHERE user_key=?", (key,))
+            for table in ("sessions", "questions", "feedback", "screenings", "consent"):
+                column = "key" if table == "sessions" else "user_key"
+                await self.conn.execute(f"DELETE FROM {table} WHERE {column}=?", (key,))
             await self.conn.commit()
         except aiosqlite.Error as exc:
             await self.conn.rollback()
             raise StorageError(str(exc)) from exc
 
-    async def stale_users(self, days: int) -> list[int]:
-        """Users whose self-check data is older than ``days``: the retention job also drops it from memory."""
-        return [int(uid) for (uid,) in await self.fetchall("SELECT user_id FROM user_data WHERE updated_at < ?",
-                                                          (_cutoff(days),))]
-
     async def purge_older_than(self, days: int) -> int:
         """Delete questionnaire data and logs older than ``days``; returns the number of rows removed."""
         cutoff = _cutoff(days)
         removed = 0
-        for sql in ("DELETE FROM user_data WHERE updated_at < ?", "DELETE FROM screenings WHERE ts < ?",
+        for sql in ("DELETE FROM sessions WHERE updated_at < ?", "DELETE FROM screenings WHERE ts < ?",
                     "DELETE FROM questions WHERE ts < ?", "DELETE FROM feedback WHERE ts < ?",
                     "DELETE FROM processed_updates WHERE ts < ?"):
             cursor = await self.conn.execute(sql, (cutoff,))

@@ -1,11 +1,10 @@
-"""Render what the core returns as plain text and buttons, for Telegram and the console alike.
+"""Channel-neutral views: text and buttons, worded by the phrasebook, for Telegram, the console and the web.
 
-Text here is plain: the Telegram adapter escapes it for HTML, the console prints it. Callback data is short
-ASCII that always fits Telegram's 64 bytes:
+Text here is plain: the Telegram adapter escapes it for HTML, the console prints it, the web escapes it.
+Callback data is short ASCII that always fits Telegram's 64 bytes:
   m:<item>                 menu            f:<question id>:<1|0>   feedback
   o:<question id>:<i|x>    clarification   k:<y|n> consent          z:<y|n> forget
-  c:<sid>:<n>:<act>[:<arg>] questionnaire, where sid names the questionnaire and n its step, so a button
-                           from an old message or another questionnaire is recognised as stale.
+  c:<sid>:<n>:<act>[:<arg>] questionnaire (bot/session.py)
 """
 
 from __future__ import annotations
@@ -14,11 +13,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.services import Services
-from bot.texts import t
-from knowledge.engine import Answer
-from screening.engine import FACT_ORDER
-from screening.questionnaire import Done, Question, Questionnaire
+from knowledge.engine import Answer, Engine
+from knowledge.loader import KnowledgeBase
+from knowledge.phrasebook import phrases
 
 TELEGRAM_LIMIT = 4096
 
@@ -36,136 +33,68 @@ class View:
 
 
 def menu_buttons(lang: str) -> list[list[Button]]:
+    pb = phrases(lang)
     return [
-        [Button(t("menu_ask", lang), "m:ask"), Button(t("menu_check", lang), "m:check")],
-        [Button(t("menu_deadline", lang), "m:deadline"), Button(t("menu_contacts", lang), "m:contacts")],
-        [Button(t("menu_materials", lang), "m:materials")],
+        [Button(pb("bot.menu_ask"), "m:ask"), Button(pb("bot.menu_check"), "m:check")],
+        [Button(pb("bot.menu_deadline"), "m:deadline"), Button(pb("bot.menu_contacts"), "m:contacts")],
+        [Button(pb("bot.menu_materials"), "m:materials")],
     ]
 
 
-def welcome(lang: str, retention_days: int) -> View:
-    return View(f"{t('welcome', lang)}\n\n{t('privacy', lang, days=retention_days)}", menu_buttons(lang))
+def round_values(kb: KnowledgeBase, lang: str) -> dict[str, Any]:
+    """The round's year and document numbers, for the bot's own sentences about itself."""
+    pb = phrases(lang)
+    main, city = kb.main_document, kb.city_document
+    forwarded = pb("bot.forwarded", city=city.place_en if pb.english else city.place, city_number=city.number) \
+        if city else ""
+    return {"year": main.issued.year, "number": main.number, "forwarded": forwarded}
+
+
+def privacy_text(lang: str, retention_days: int) -> str:
+    return phrases(lang)("bot.privacy", days=retention_days)
+
+
+def welcome(lang: str, retention_days: int, kb: KnowledgeBase) -> View:
+    pb = phrases(lang)
+    return View(f"{pb('bot.welcome', **round_values(kb, lang))}\n\n{privacy_text(lang, retention_days)}",
+                menu_buttons(lang))
 
 
 def cited(answer: Answer, lang: str) -> str:
     """The answer's text with the clauses it rests on."""
     if not answer.citations:
         return answer.answer
-    return f"{answer.answer}\n\n{t('based_on', lang)}{'；'.join(answer.citations)}"
+    pb = phrases(lang)
+    return f"{answer.answer}\n\n{pb('bot.based_on')}{pb('format.clause_sep').join(answer.citations)}"
 
 
-def answer_view(answer: Answer, question_id: int, lang: str) -> View:
+def answer_view(answer: Answer, question_id: int, lang: str, extra: list[list[Button]] | None = None) -> View:
     """An answer with 👍/👎; a clarification with its options and 都不是; a refusal as it is."""
     if answer.kind == "clarify":
         rows = [[Button(label[:40], f"o:{question_id}:{i}")] for i, label in enumerate(answer.options)]
-        rows.append([Button(t("none_of_these", lang), f"o:{question_id}:x")])
+        rows.append([Button(phrases(lang)("bot.none_of_these"), f"o:{question_id}:x")])
         return View(answer.answer, rows)
+    rows = [*(extra or [])]
     if answer.kind == "answer":
-        return View(cited(answer, lang), [[Button("👍", f"f:{question_id}:1"), Button("👎", f"f:{question_id}:0")]])
-    return View(cited(answer, lang) if answer.entry_id else answer.answer)
+        rows.append([Button("👍", f"f:{question_id}:1"), Button("👎", f"f:{question_id}:0")])
+        return View(cited(answer, lang), rows)
+    return View(cited(answer, lang) if answer.entry_id else answer.answer, rows)
 
 
-def entry_view(services: Services, entry_id: str, today: dt.date, lang: str) -> View:
+def entry_view(engine: Engine, entry_id: str, today: dt.date, lang: str) -> View:
     """A fixed topic (deadlines, contacts, materials) from its FAQ entry, cited."""
-    answer = services.engine.answer_entry(entry_id, today, english=lang == "en")
-    return View(cited(answer, lang))
-
-
-# ---------------------------------------------------------------------------------------- questionnaire
-def _label(option: Any, lang: str) -> str:
-    return option.label_en if lang == "en" else option.label
-
-
-def display_value(q: Questionnaire, name: str, value: Any, lang: str) -> str:
-    """How an answer reads back to the user."""
-    if value is None:
-        return t("unsure", lang)
-    spec = q.specs[name]
-    if name == "achievements":
-        return "、".join(value) if value else t("none_apply", lang)
-    for option in spec.options:
-        if option.value == value and isinstance(option.value, bool) == isinstance(value, bool):
-            return _label(option, lang)
-    return str(value)
-
-
-def question_view(q: Questionnaire, step: Question, sid: str, n: int, lang: str, current: Any = None,
-                  editing: bool = False) -> View:
-    """One question: its options, 不确定, and back / review / restart."""
-    prefix = f"c:{sid}:{n}"
-    text = step.text_en if lang == "en" else step.text
-    lines = [text]
-    if editing:
-        lines.append(t("current", lang, value=display_value(q, step.field, current, lang)))
-    rows: list[list[Button]] = []
-    if step.kind == "multi":
-        for option in step.options:
-            mark = "✅ " if option.value in step.selected else ""
-            rows.append([Button(f"{mark}{_label(option, lang)}"[:60], f"{prefix}:t:{option.value}")])
-        rows.append([Button(t("done", lang), f"{prefix}:d"), Button(t("none_apply", lang), f"{prefix}:0")])
-    elif step.kind == "choice":
-        buttons = [Button(_label(o, lang), f"{prefix}:a:{i}") for i, o in enumerate(step.options)]
-        rows.extend(buttons[i : i + 2] for i in range(0, len(buttons), 2))
-    else:
-        lines.append(t("type_answer", lang))
-    rows.append([Button(t("unsure", lang), f"{prefix}:u")])
-    rows.append([Button(t("back", lang), f"{prefix}:b"), Button(t("review", lang), f"{prefix}:v"),
-                 Button(t("restart", lang), f"{prefix}:x")])
-    return View("\n".join(lines), rows)
-
-
-def review_view(q: Questionnaire, active: dict[str, Any], sid: str, n: int, lang: str) -> View:
-    """Every answer that counts, each with a button to change it."""
-    prefix = f"c:{sid}:{n}"
-    if not active:
-        return View(t("review_empty", lang), [[Button(t("continue", lang), f"{prefix}:c")]])
-    lines = [t("review_title", lang)]
-    rows = []
-    for name, value in active.items():
-        spec = q.specs[name]
-        question = (spec.text_en if lang == "en" else spec.text).split("？")[0].split("?")[0]
-        shown = display_value(q, name, value, lang)
-        lines.append(f"· {question}：{shown}")
-        rows.append([Button(f"✏️ {question}"[:40], f"{prefix}:e:{FACT_ORDER.index(name)}")])
-    rows.append([Button(t("continue", lang), f"{prefix}:c"), Button(t("restart", lang), f"{prefix}:x")])
-    return View("\n".join(lines), rows)
-
-
-def done_view(q: Questionnaire, done: Done, sid: str, n: int, lang: str, track_names: dict[str, str]) -> View:
-    """The result: outcome, track, every reason with its clause, next steps, and that it is not binding."""
-    result = done.screening
-    prefix = f"c:{sid}:{n}"
-    lines = [t("result_title", lang, outcome=t(f"outcome_{result.outcome}", lang)),
-             t("track_line", lang, track=track_names.get(result.track or "", t("track_unknown", lang))), "",
-             t("reasons", lang)]
-    for r in result.reasons:
-        lines.append(f"{t('result_' + r.result, lang)} {r.label}（{r.citation}）：{r.explanation}")
-    if result.missing:
-        names = [(q.specs[f].text_en if lang == "en" else q.specs[f].text).split("？")[0] for f in result.missing
-                 if f in q.specs]
-        lines.append(t("missing_line", lang, fields="；".join(names)))
-    rows: list[list[Button]] = []
-    if done.early:
-        lines += ["", t("early_stop", lang)]
-        for name in done.excluded_by:
-            question = (q.specs[name].text_en if lang == "en" else q.specs[name].text).split("？")[0]
-            rows.append([Button(t("not_sure_of", lang, question=question)[:60],
-                                f"{prefix}:n:{FACT_ORDER.index(name)}")])
-    elif result.outcome != "ineligible":
-        lines += ["", t("next_steps", lang), *[f"{i}. {s}" for i, s in enumerate(result.next_steps, 1)]]
-    lines += ["", *result.notes[1:], t("not_binding", lang)]
-    rows.append([Button(t("review", lang), f"{prefix}:v"), Button(t("restart", lang), f"{prefix}:x")])
-    return View("\n".join(lines), rows)
+    return View(cited(engine.answer_entry(entry_id, today, english=lang == "en"), lang))
 
 
 def consent_view(lang: str, retention_days: int) -> View:
-    return View(t("consent_ask", lang, privacy=t("privacy", lang, days=retention_days)),
-                [[Button(t("consent_yes", lang), "k:y"), Button(t("consent_no", lang), "k:n")]])
+    pb = phrases(lang)
+    return View(pb("bot.consent_ask", privacy=privacy_text(lang, retention_days)),
+                [[Button(pb("bot.consent_yes"), "k:y"), Button(pb("bot.consent_no"), "k:n")]])
 
 
 def forget_view(lang: str) -> View:
-    buttons = [[Button(t("forget_yes", lang), "z:y"), Button(t("forget_no", lang), "z:n")]]
-    return View(t("forget_confirm", lang), buttons)
+    pb = phrases(lang)
+    return View(pb("bot.forget_confirm"), [[Button(pb("bot.forget_yes"), "z:y"), Button(pb("bot.forget_no"), "z:n")]])
 
 
 def split_text(text: str, limit: int = TELEGRAM_LIMIT, measure: Any = len) -> list[str]:

@@ -18,6 +18,7 @@ from knowledge.index import Bm25
 from knowledge.loader import KnowledgeBase
 from knowledge.models import FaqEntry
 from knowledge.normalize import Normalizer, content_grams, fold, is_english
+from knowledge.phrasebook import phrases
 from knowledge.render import render, render_contact
 
 Kind = Literal["answer", "clarify", "refuse"]
@@ -258,8 +259,9 @@ class Engine:
         """The full answer of one entry (also used when the user picks a clarification option)."""
         if owner.startswith(CLAUSE_PREFIX):
             clause = self.kb.clause(owner.removeprefix(CLAUSE_PREFIX))
-            return Answer(True, f"通知原文（{clause.label}）：\n{clause.text}", [clause.id], [clause.citation],
-                          score, "answer", entry_id=owner, english=english)
+            text = phrases("en" if english else "zh")("engine.clause_answer", label=clause.label, text=clause.text)
+            return Answer(True, text, [clause.id], [clause.citation], score, "answer", entry_id=owner,
+                          english=english)
         entry = self.entries[owner]
         template = entry.answer_en if english and entry.answer_en else entry.answer
         text, used = render(template, self.kb.facts, today, english=english and bool(entry.answer_en))
@@ -274,12 +276,12 @@ class Engine:
 
     def _clarify(self, answers: list[Answer], english: bool, score: float) -> Answer:
         """Ask which of these was meant, with the start of each answer."""
+        pb = phrases("en" if english else "zh")
         owners = [a.entry_id or "" for a in answers]
         labels = [self.label(o, english) for o in owners]
-        sep = ": " if english else "："
-        previews = [f"{n}. {label}{sep}{a.answer.replace(chr(10), ' ')[:PREVIEW]}"
+        previews = [pb("engine.option", n=n, label=label, preview=a.answer.replace(chr(10), " ")[:PREVIEW])
                     for n, (label, a) in enumerate(zip(labels, answers, strict=True), 1)]
-        head = "Which of these do you mean?" if english else "您想问的是哪一项？"
+        head = pb("engine.clarify")
         sources = list(dict.fromkeys(s for a in answers for s in a.sources))
         return Answer(True, head + "\n" + "\n".join(previews), sources, [self.kb.citation(s) for s in sources],
                       score, "clarify", options=labels, option_ids=owners, english=english)
@@ -287,39 +289,37 @@ class Engine:
     def label(self, owner: str, english: bool = False) -> str:
         """A short name for an entry, for buttons and lists."""
         if owner.startswith(CLAUSE_PREFIX):
-            return f"通知原文 {self.kb.clause(owner.removeprefix(CLAUSE_PREFIX)).label}"
+            label = self.kb.clause(owner.removeprefix(CLAUSE_PREFIX)).label
+            return phrases("en" if english else "zh")("engine.clause_label", label=label)
         entry = self.entries[owner]
         return entry.questions_en[0] if english and entry.questions_en else entry.topic
 
     def _contact_hint(self, english: bool, skilled: bool = False) -> str:
-        """Whom to ask instead: the policy line and the Yangquan section, and the skilled-track office when the
+        """Whom to ask instead: the policy line and the city's section, and the skilled-track office when the
         question was about high-skill talent."""
-        policy = render_contact(self.kb.facts.contact("policy"), english)
-        city = render_contact(self.kb.facts.contact("city"), english)
-        track = render_contact(self.kb.facts.contact("skilled"), english) if skilled else ""
-        if english:
-            extra = f"; high-skill talent, {track}" if track else ""
-            return f"Please ask: policy questions, {policy}{extra}; in Yangquan, {city}."
-        extra = f"；高技能人才 {track}" if track else ""
-        return f"请咨询：政策咨询 {policy}{extra}；阳泉市内可联系{city}。"
+        pb = phrases("en" if english else "zh")
+        facts = self.kb.facts
+        extra = pb("engine.hint_skilled", contact=render_contact(facts.contact("skilled"), pb)) if skilled else ""
+        policy = render_contact(facts.contact("policy"), pb)
+        city = self.kb.city_document
+        if city is None or not facts.has_contact("city"):
+            return pb("engine.hint_no_city", policy=policy, extra=extra)
+        return pb("engine.hint", policy=policy, extra=extra, city=city.place_en if english else city.place,
+                  city_contact=render_contact(facts.contact("city"), pb))
 
     def _hint_sources(self, skilled: bool) -> list[str]:
         contacts = ["policy", "skilled", "city"] if skilled else ["policy", "city"]
-        return list(dict.fromkeys(self.kb.facts.contact(c).clause for c in contacts))
+        facts = self.kb.facts
+        return list(dict.fromkeys(facts.contact(c).clause for c in contacts if facts.has_contact(c)))
 
     def _refuse(self, english: bool, score: float = 0.0, empty: bool = False, normalized: str = "") -> Answer:
         """No answer; the contacts it names instead are cited like any other fact."""
+        pb = phrases("en" if english else "zh")
         if empty:
-            text = "Please type a question about the notice." if english else "请输入您想咨询的问题，例如「截止时间」。"
-            return Answer(False, text, [], [], score, "refuse", english=english)
+            return Answer(False, pb("bot.empty"), [], [], score, "refuse", english=english)
         skilled = any(term in normalized.split() for term in ("高技能人才", "skilled"))
-        if english:
-            text = ("Sorry, I can only answer questions about the 2024 selection for the State Council Special "
-                    f"Government Allowance in Shanxi (晋人社厅函〔2024〕230号), and I have no reliable answer to "
-                    f"this one. {self._contact_hint(True, skilled)}")
-        else:
-            doc = self.kb.main_document
-            text = (f"抱歉，我只能回答《{doc.title}》（{doc.number}）的相关问题，这个问题我没有可靠的答案。"
-                    f"{self._contact_hint(False, skilled)}")
+        doc = self.kb.main_document
+        text = pb("engine.refuse", title=(doc.title_en or doc.title) if english else doc.title, number=doc.number,
+                  hint=self._contact_hint(english, skilled))
         sources = self._hint_sources(skilled)
         return Answer(False, text, sources, [self.kb.citation(c) for c in sources], score, "refuse", english=english)

@@ -53,6 +53,11 @@ class KnowledgeBase:
     def main_document(self) -> Document:
         return next(d for d in self.documents if not d.prefix)
 
+    @property
+    def city_document(self) -> Document | None:
+        """The forwarding letter of a city, when the notice came through one."""
+        return next((d for d in self.documents if d.prefix and d.place), None)
+
 
 def data_dir() -> Path:
     return Path(str(resources.files("knowledge").joinpath("data")))

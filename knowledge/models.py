@@ -22,7 +22,10 @@ class Document(_Data):
     prefix: str = ""  # clause-id prefix; "" for the main notice
     issuer: str
     title: str
+    title_en: str = ""
     issued: dt.date
+    place: str = ""  # the city of a forwarding letter (阳泉), named in answers about local arrangements
+    place_en: str = ""
 
 
 class Deadline(_Data):
@@ -35,8 +38,11 @@ class Deadline(_Data):
     who: str
     what: str
     to: str
-    summary_en: str
+    who_en: str
+    what_en: str
+    to_en: str
     late: str = ""  # what happens to late material, if the notice says
+    late_en: str = ""
     clause: str
     quote: str  # verbatim (ignoring spaces) from the clause
 
@@ -50,9 +56,11 @@ class Contact(_Data):
     office: str
     office_en: str
     names: list[str] = []
+    names_en: list[str] = []  # the names romanised, for English answers
     phones: list[str]
     email: str = ""
     address: str = ""
+    address_en: str = ""
     serves: Literal["policy", "professional", "skilled", "city", "system"]
     clause: str
 
@@ -71,6 +79,8 @@ class Material(_Data):
     kind: Literal["paper", "electronic"]
     name: str
     detail: str
+    name_en: str = ""
+    detail_en: str = ""
     clause: str
 
 
@@ -88,6 +98,9 @@ class Facts(_Data):
 
     def contact(self, contact_id: str) -> Contact:
         return next(c for c in self.contacts if c.id == contact_id)
+
+    def has_contact(self, contact_id: str) -> bool:
+        return any(c.id == contact_id for c in self.contacts)
 
     def deadline(self, deadline_id: str) -> Deadline:
         return next(d for d in self.deadlines if d.id == deadline_id)

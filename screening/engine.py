@@ -2,15 +2,17 @@
 
 ineligible if any hard (or one-of) rule fails; otherwise review if a soft rule fails or a needed fact is
 unknown; otherwise eligible. Every reason cites its clause. What the notice leaves to judgement (whether an
-achievement is "outstanding") is the applicant's own claim, never guessed.
+achievement is "outstanding") is the applicant's own claim, never guessed. The result is facts (ids, clauses,
+dates, codes); the phrasebook words them for each language.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from screening.models import Criterion, Profile, Reason, Result, Screening
-from screening.retirement import retirement_age_text, retirement_date
+from screening.models import Criterion, NextStep, Note, Profile, Reason, Result, Screening
+from screening.retirement import retirement_age, retirement_date
 from screening.rules import Criteria
 
 # The order facts are asked in, and the order ``missing`` lists them: exclusions first, so that an
@@ -26,7 +28,7 @@ HIGH_SKILL = ("senior_technician", "principal_technician")
 @dataclass
 class Verdict:
     result: Result | None  # None: the criterion does not apply to this profile
-    explanation: str = ""
+    values: dict[str, Any] = field(default_factory=dict)
     missing: list[str] = field(default_factory=list)
 
 
@@ -49,28 +51,26 @@ def determine_track(p: Profile) -> tuple[str | None, bool]:
 
 
 def _boolean(c: Criterion, p: Profile, wanted: bool) -> Verdict:
-    fact = c.facts[0]
-    value = getattr(p, fact)
+    value = getattr(p, c.facts[0])
     if value is None:
-        return Verdict("unknown", c.unknown, [fact])
-    return Verdict("pass", c.pass_) if value is wanted else Verdict("fail", c.fail)
+        return Verdict("unknown", missing=[c.facts[0]])
+    return Verdict("pass") if value is wanted else Verdict("fail")
 
 
-def _achievements(c: Criterion, p: Profile, crit: Criteria, prefix: str, dual: bool) -> Verdict:
+def _achievements(p: Profile, prefix: str, dual: bool) -> Verdict:
     """At least one achievement of the track; under 四（二） (both qualifications) either list counts."""
     if p.achievements is None:
-        return Verdict("unknown", c.unknown, ["achievements"])
-    matched = [crit.achievements[a] for a in p.achievements if dual or a.startswith(prefix)]
-    if not matched:
-        return Verdict("fail", c.fail)
-    names = "；".join(f"{m.code} {m.short}（{m.citation}）" for m in matched)
-    return Verdict("pass", c.pass_.format(matched=names))
+        return Verdict("unknown", missing=["achievements"])
+    matched = [a for a in p.achievements if dual or a.startswith(prefix)]
+    return Verdict("pass", {"matched": matched}) if matched else Verdict("fail")
 
 
-def _retirement(c: Criterion, p: Profile, crit: Criteria, track: str | None) -> Verdict:
+def _retirement(p: Profile, crit: Criteria, track: str | None) -> Verdict:
+    """Reached the statutory retirement age by the cutoff? Decided only when every category the profile leaves
+    open gives the same answer; the values say which date decides."""
     cutoff = crit.parameters.cutoff_date
     if p.birth_date is None:
-        return Verdict("unknown", c.unknown, ["birth_date"] + (["gender"] if p.gender is None else []))
+        return Verdict("unknown", missing=["birth_date"] + (["gender"] if p.gender is None else []))
     if p.gender == "male":
         categories = ["male"]
     elif p.gender == "female":
@@ -85,17 +85,15 @@ def _retirement(c: Criterion, p: Profile, crit: Criteria, track: str | None) -> 
     dates = {cat: retirement_date(p.birth_date, crit.retirement[cat]) for cat in categories}
     reached = {cat: d <= cutoff for cat, d in dates.items()}
     if len(set(reached.values())) > 1:
-        needs = ["gender"] if p.gender is None else ["female_post"]
-        return Verdict("unknown", c.unknown, needs)
+        return Verdict("unknown", missing=["gender"] if p.gender is None else ["female_post"])
     cat = categories[0]
-    rule = crit.retirement[cat]
-    when = f"{rule.name}法定退休年龄{retirement_age_text(p.birth_date, rule)}，您于{dates[cat].isoformat()}达到"
-    if len(categories) > 1:  # all categories agree: state the date that decides
-        when = (f"无论性别或岗位，您最迟于{max(dates.values()).isoformat()}已达到法定退休年龄" if reached[cat]
-                else f"无论性别或岗位，您最早于{min(dates.values()).isoformat()}才达到法定退休年龄")
-    if reached[cat]:
-        return Verdict("fail", f"{c.fail}（{when}。）")
-    return Verdict("pass", f"{c.pass_}（{when}。）")
+    if len(categories) > 1:  # all categories agree: the date that decides
+        decisive = max(dates.values()) if reached[cat] else min(dates.values())
+        values = {"scope": "all_reached" if reached[cat] else "none_reached", "date": decisive}
+    else:
+        years, months = retirement_age(p.birth_date, crit.retirement[cat])
+        values = {"scope": "one", "category": cat, "years": years, "months": months, "date": dates[cat]}
+    return Verdict("fail" if reached[cat] else "pass", values)
 
 
 def evaluate(c: Criterion, p: Profile, crit: Criteria, track: str | None, dual: bool) -> Verdict:
@@ -105,23 +103,22 @@ def evaluate(c: Criterion, p: Profile, crit: Criteria, track: str | None, dual: 
     if c.test == "is_false":
         return _boolean(c, p, False)
     if c.test == "retirement":
-        return _retirement(c, p, crit, track)
+        return _retirement(p, crit, track)
     if c.test == "level_at_least":
         if p.skill_level is None:
-            return Verdict("unknown", c.unknown, ["skill_level"])
+            return Verdict("unknown", missing=["skill_level"])
         ok = crit.skill_rank(p.skill_level) >= crit.skill_rank(crit.parameters.min_skill_level)
-        return Verdict("pass", c.pass_) if ok else Verdict("fail", c.fail)
+        return Verdict("pass" if ok else "fail")
     if c.test == "at_least_years":
         if p.years_in_occupation is None:
-            return Verdict("unknown", c.unknown, ["years_in_occupation"])
-        ok = p.years_in_occupation >= crit.parameters.min_years_in_occupation
-        return Verdict("pass", c.pass_) if ok else Verdict("fail", c.fail)
+            return Verdict("unknown", missing=["years_in_occupation"])
+        return Verdict("pass" if p.years_in_occupation >= crit.parameters.min_years_in_occupation else "fail")
     if c.test == "any_professional":
-        return _achievements(c, p, crit, "P", dual)
+        return _achievements(p, "P", dual)
     if c.test == "any_skilled":
-        return _achievements(c, p, crit, "S", dual)
+        return _achievements(p, "S", dual)
     if c.test == "dual_qualification":
-        return Verdict("pass", c.pass_) if dual else Verdict(None)
+        return Verdict("pass") if dual else Verdict(None)
     raise ValueError(f"unknown test {c.test}")
 
 
@@ -144,8 +141,8 @@ def _evaluate_all(p: Profile, crit: Criteria, criteria: list[Criterion], track: 
         v = evaluate(c, p, crit, track, dual)
         if v.result is None:
             continue
-        tally.reasons.append(Reason(id=c.id, result=v.result, kind=c.kind, label=c.label, clause=c.clause,
-                                    citation=c.citation, explanation=v.explanation))
+        tally.reasons.append(Reason(id=c.id, result=v.result, kind=c.kind, clause=c.clause, citation=c.citation,
+                                    values=v.values))
         tally.missing.update(v.missing)
         if v.result == "fail":
             tally.hard_fail |= c.kind in ("hard", "one_of")
@@ -180,30 +177,25 @@ def screen(p: Profile, crit: Criteria) -> Screening:
                      cutoff_date=crit.parameters.cutoff_date)
 
 
-def next_steps(crit: Criteria, track: str | None) -> list[str]:
-    """Where and by when to submit, which office and contact, and the materials: from the facts."""
-    facts = crit.kb.facts
-    city, province = facts.deadline("city"), facts.deadline("province")
-    steps = [
-        "向所在单位提出申请：个人不直接向省里申报，由基层单位按人事隶属关系逐级推荐；非公有制单位、新经济组织、"
-        "新社会组织人员由所在地人社部门统一组织（三（一））。",
-        f"阳泉市内：{city.who}于{city.stated_as}向{city.to}报审（电话 {facts.contact('city').phones[0]}）。",
-    ]
-    for t in ([track] if track else ["professional", "skilled"]):
-        contact, info = facts.contact(t), crit.tracks[t]
-        steps.append(f"{info.name}：申报材料（含电子版）须在{province.stated_as}报送省人社厅{info.office}，"
-                     f"{province.late}；联系人"
-                     f"{'、'.join(contact.names)}，电话 {'、'.join(contact.phones)}。")
-    materials = "；".join(f"{m.name}（{m.detail}）" for m in facts.materials)
-    steps.append(f"准备材料：{materials}。")
+def next_steps(crit: Criteria, track: str | None) -> list[NextStep]:
+    """Where and by when to submit, which office and contact, and the materials: facts the result points at.
+    A step whose deadline or contact the round does not have (no city letter) is left out."""
+    facts = crit.facts
+    deadlines = {d.id: d for d in facts.deadlines}
+    contacts = {c.id for c in facts.contacts}
+    steps: list[NextStep] = []
+    for spec in crit.steps:
+        if spec.deadline and spec.deadline not in deadlines:
+            continue
+        clause = spec.clause or (deadlines[spec.deadline].clause if spec.deadline else "")
+        if spec.contact == "track":
+            for t in [track] if track else list(crit.tracks):
+                steps.append(NextStep(kind=spec.kind, clause=clause, track=t, deadline=spec.deadline, contact=t))
+        elif not spec.contact or spec.contact in contacts:
+            steps.append(NextStep(kind=spec.kind, clause=clause, deadline=spec.deadline, contact=spec.contact))
     return steps
 
 
-def notes(crit: Criteria, p: Profile) -> list[str]:
+def notes(crit: Criteria, p: Profile) -> list[Note]:
     """Information the notice gives that does not decide the outcome."""
-    out = ["本自查结果仅供参考，不具约束力；是否推荐由所在单位和各级人社部门按程序审核决定。",
-           "非公有制单位、新经济组织、新社会组织人才，以及港澳台地区在晋全职工作的高层次人才、海外高层次人才"
-           "（含外籍）中符合条件的，均可按程序推荐（二（四））。"]
-    if p.reserve_2023:
-        out.append("您是2023年经社会公示确定推荐的后备人选，按通知优先重点推荐（二（三））。")
-    return out
+    return [Note(kind=n.kind, clause=n.clause) for n in crit.notes if not n.when or getattr(p, n.when)]

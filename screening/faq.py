@@ -3,38 +3,50 @@
 from __future__ import annotations
 
 from knowledge.models import FaqEntry
+from knowledge.phrasebook import phrases
 from screening.rules import Criteria
+
+
+def condition_body(clause_text: str) -> str:
+    """A numbered condition's text without its number (``6. 长期工作在…`` → ``长期工作在…``)."""
+    head, sep, rest = clause_text.partition(".")
+    return rest.strip() if sep and head.strip().isdigit() else clause_text
 
 
 def criteria_faq(crit: Criteria) -> list[FaqEntry]:
     """One entry per criterion with question variants, and one per achievement option."""
+    zh, en = phrases("zh"), phrases("en")
     entries: list[FaqEntry] = []
     for c in crit.criteria:
         if not c.questions:
             continue
         entries.append(FaqEntry(
-            id=f"criterion.{c.id}", topic=c.label, questions=c.questions,
-            answer=f"{c.rule}\n可用 /check 做资格自查。", clauses=[c.clause],
-            questions_en=c.questions_en if c.rule_en else [],
-            answer_en=f"{c.rule_en}\nTry /check for a self-check." if c.rule_en else "",
+            id=f"criterion.{c.id}", topic=zh(f"criterion.{c.id}.label", **label_values(crit, zh)),
+            questions=c.questions, answer=c.rule, clauses=[c.clause],
+            questions_en=c.questions_en if c.rule_en else [], answer_en=c.rule_en,
         ))
+    recent = crit.parameters.recent_years
     for a in crit.achievements.values():
         if not a.questions:
             continue
         track = crit.tracks["professional" if a.code.startswith("P") else "skilled"]
-        number = a.code[1:]
-        body = a.clause_text.split(".", 1)[-1].strip() if "." in a.clause_text[:4] else a.clause_text
+        number, body = a.code[1:], condition_body(a.clause_text)
         entries.append(FaqEntry(
-            id=f"achievement.{a.code}", topic=f"{track.name}条件{number}：{a.short}",
+            id=f"achievement.{a.code}",
+            topic=zh("faq.achievement_topic", track=track.name, number=number, short=a.short),
             questions=a.questions,
-            answer=(f"符合条件的可以按程序推荐。{track.name}条件{number}（{a.short}）：{body}\n"
-                    f"同时须满足{track.name}的基本要求：{track.basics}；推荐人选须是近5年在岗的在职人员。"
-                    "可用 /check 做资格自查。"),
+            answer=zh("faq.achievement", track=track.name, number=number, short=a.short, body=body,
+                      basics=track.basics, recent_years=recent),
             clauses=[a.clause, track.clause, "2.3"],
             questions_en=a.questions_en if a.short_en else [],
-            answer_en=(f"People who meet the conditions may be recommended through the procedure. {track.name_en} "
-                       f"condition {number}: {a.short_en}. They must also meet the {track.name_en} basics "
-                       f"({track.basics_en}) and be in service, in such a post within the last 5 years. "
-                       "Try /check for a self-check.") if a.short_en else "",
+            answer_en=en("faq.achievement", track=track.name_en, number=number, short=a.short_en, body=body,
+                         basics=track.basics_en, recent_years=recent) if a.short_en else "",
         ))
     return entries
+
+
+def label_values(crit: Criteria, pb) -> dict[str, object]:
+    """The round's values that criterion labels and explanations name (the cutoff, the years)."""
+    p = crit.parameters
+    return {"cutoff": pb.date(p.cutoff_date), "min_years": p.min_years_in_occupation,
+            "recent_years": p.recent_years, "reserve_year": p.reserve_year or ""}

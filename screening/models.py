@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator
 
@@ -79,14 +79,17 @@ class RetirementRule(BaseModel):
 
 
 class Parameters(BaseModel):
+    """The round's dated and counted values that the rules read (OpenFisca-style parameters)."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     cutoff_date: dt.date
     cutoff_clause: str
     min_years_in_occupation: int = Field(ge=0)
+    recent_years: int = Field(default=5, ge=1)  # 二（三）: in post within the last N years
+    reserve_year: int | None = None  # 二（三）: the earlier round whose reserve candidates come first
     min_skill_level: SkillLevel
     skill_levels: list[SkillLevel]
-    skill_level_names: list[str]
 
 
 class TrackInfo(BaseModel):
@@ -104,7 +107,8 @@ class TrackInfo(BaseModel):
 
 
 class Criterion(BaseModel):
-    """One condition of the notice, with the clause it implements and what to say in each case."""
+    """One condition of the notice, with the clause it implements. Its wording is in the phrasebook
+    (``criterion.<id>.label|pass|fail|unknown``); ``rule`` and ``questions`` let the Q&A answer about it."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -115,16 +119,33 @@ class Criterion(BaseModel):
     test: Literal["is_true", "is_false", "retirement", "level_at_least", "at_least_years", "any_professional",
                   "any_skilled", "dual_qualification"]
     facts: list[str] = Field(min_length=1)
-    label: str
     rule: str
-    pass_: str = Field(alias="pass")
-    fail: str
-    unknown: str
     questions: list[str] = []
     rule_en: str = ""  # the rule in English, for the Q&A's English answers
     questions_en: list[str] = []
     clause_text: str = ""  # attached from the knowledge base at load time
     citation: str = ""
+
+
+class StepSpec(BaseModel):
+    """A next step the result lists: which kind, and the facts (deadline, contact) or clause it rests on."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: Literal["via_unit", "city_report", "submit", "materials"]
+    clause: str = ""
+    deadline: str = ""
+    contact: str = ""  # "track": the contact serving the applicant's track
+
+
+class NoteSpec(BaseModel):
+    """Information the result adds; ``when`` names a profile fact that must be true for it to show."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: Literal["not_binding", "open_to_all", "reserve_priority"]
+    clause: str = ""
+    when: str = ""
 
 
 class AchievementOption(BaseModel):
@@ -141,24 +162,38 @@ class AchievementOption(BaseModel):
 
 
 class Reason(BaseModel):
-    """One criterion's verdict on a profile."""
+    """One criterion's verdict on a profile, as facts: the phrasebook words it (``criterion.<id>.<result>``)."""
 
     id: str
     result: Result
     kind: str
-    label: str
     clause: str
     citation: str
-    explanation: str
+    values: dict[str, Any] = {}
+
+
+class NextStep(BaseModel):
+    """What to do next, as facts: a kind, its clause, and the deadline and contact it names."""
+
+    kind: str
+    clause: str
+    track: Track | None = None
+    deadline: str = ""
+    contact: str = ""
+
+
+class Note(BaseModel):
+    kind: str
+    clause: str = ""
 
 
 class Screening(BaseModel):
-    """The screening result; ``model_dump()`` is the JSON contract."""
+    """The screening result, as facts; the ``screen`` command renders its JSON contract from it."""
 
     outcome: Outcome
     track: Track | None
     reasons: list[Reason]
     missing: list[str]
-    next_steps: list[str]
-    notes: list[str]
+    next_steps: list[NextStep]
+    notes: list[Note]
     cutoff_date: dt.date

@@ -13,6 +13,8 @@ import copy
 import datetime as dt
 import re
 import tomllib
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any, Literal
@@ -29,7 +31,21 @@ UNKNOWN = "unknown"  # the option value that records 不确定
 
 
 class AnswerError(ValueError):
-    """An answer that cannot be taken; the message says why, in the user's language."""
+    """An answer that cannot be taken: ``key`` names the phrase (``check.<key>``) that says why."""
+
+    def __init__(self, key: str, **values: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.values = values
+
+
+class _Vocabulary(BaseModel):
+    """Typed words that answer any question: 不确定 and its kin, and yes / no for yes-no questions."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    unsure: list[str]
+    yes: list[str]
+    no: list[str]
 
 
 class _Option(BaseModel):
@@ -88,14 +104,22 @@ def new_state() -> State:
 class Questionnaire:
     """Questions from data, decisions from the screening engine; every method takes and returns plain state."""
 
-    def __init__(self, criteria: Criteria) -> None:
+    def __init__(self, criteria: Criteria, clause_ids: Iterable[str]) -> None:
         self.criteria = criteria
         raw = tomllib.loads(resources.files("screening").joinpath("data/questions.toml").read_text("utf-8"))
-        specs = [_QuestionSpec.model_validate(q) for q in raw["questions"]]
+        try:
+            specs = [_QuestionSpec.model_validate(q) for q in raw["questions"]]
+            self.words = _Vocabulary.model_validate(raw["typed"])
+        except (KeyError, ValidationError) as exc:
+            raise ValueError(f"questions.toml: {exc}") from exc
         self.specs = {s.field: s for s in specs}
         missing = [f for f in FACT_ORDER if f not in self.specs and f != "reserve_2023"]
         if missing:
             raise ValueError(f"questions.toml has no question for {missing}")
+        known = set(clause_ids)
+        unknown = sorted({s.clause for s in specs if s.clause not in known})
+        if unknown:
+            raise ValueError(f"questions.toml: unknown clause id(s) {unknown}")
 
     # ------------------------------------------------------------------ reading the state
     def _replay(self, state: State) -> tuple[dict[str, Any], str | None, Screening]:
@@ -148,8 +172,8 @@ class Questionnaire:
             track, _ = determine_track(self._profile(active))
             codes = [c for c in self.criteria.achievements
                      if track is None or c.startswith("P" if track == "professional" else "S")]
-            options = [Option(c, f"{c} {self.criteria.achievements[c].short}", self.criteria.achievements[c].short)
-                       for c in codes]
+            listed = [self.criteria.achievements[c] for c in codes]
+            options = [Option(a.code, f"{a.code} {a.short}", f"{a.code} {a.short_en or a.short}") for a in listed]
             clause = self.criteria.tracks[track].clause if track else "1"
         return Question(name, spec.kind, spec.text, spec.text_en, clause, options, list(state.get("draft", [])))
 
@@ -158,7 +182,7 @@ class Questionnaire:
         """Record an answer to the current question, or a new answer to one already given (an edit)."""
         active, nxt, _ = self._replay(state)
         if name != nxt and name not in active:
-            raise AnswerError("这一步已经过去了，请回答当前的问题。")
+            raise AnswerError("not_now")
         value = None if raw == UNKNOWN or raw is None else self.parse(name, raw)
         new = copy.deepcopy(state)
         new["answers"][name] = value
@@ -166,13 +190,28 @@ class Questionnaire:
         new["draft"] = []
         return new
 
+    def prefill(self, state: State, facts: dict[str, Any]) -> State:
+        """Answers taken from what the user said elsewhere (a question in chat): recorded for the questions
+        not yet answered, so the walk asks only what is still needed. Values that do not parse are left out."""
+        new = copy.deepcopy(state)
+        for name in FACT_ORDER:
+            if name not in facts or name not in self.specs or name in new["answers"]:
+                continue
+            try:
+                value = self.parse(name, facts[name])
+            except AnswerError:
+                continue
+            new["answers"][name] = value
+            new["order"].append(name)
+        return new
+
     def toggle(self, state: State, code: str) -> State:
         """Add or remove one option of the multi-select in progress."""
         _, nxt, _ = self._replay(state)
         if nxt != "achievements":
-            raise AnswerError("这一步已经过去了，请回答当前的问题。")
+            raise AnswerError("not_now")
         if code not in self.criteria.achievements:
-            raise AnswerError(f"没有这个选项：{code}")
+            raise AnswerError("no_option", code=code)
         new = copy.deepcopy(state)
         draft = new.setdefault("draft", [])
         if code in draft:
@@ -180,10 +219,6 @@ class Questionnaire:
         else:
             draft.append(code)
         return new
-
-    def finish_multi(self, state: State) -> State:
-        """Take the drafted selection as the answer (an empty one means none applies)."""
-        return self.answer(state, "achievements", list(state.get("draft", [])))
 
     def back(self, state: State) -> State:
         """Forget the most recent active answer, so that its question is asked again."""
@@ -197,13 +232,6 @@ class Questionnaire:
         new["draft"] = []
         return new
 
-    def mark_unknown(self, state: State, name: str) -> State:
-        """The "not sure" way back from an early stop: the answer becomes 不确定."""
-        return self.answer(state, name, UNKNOWN)
-
-    def restart(self) -> State:
-        return new_state()
-
     # ------------------------------------------------------------------ parsing
     def parse(self, name: str, raw: Any) -> Any:
         """Turn a button value or typed text into the profile's value, or raise AnswerError."""
@@ -214,27 +242,88 @@ class Questionnaire:
             return parse_years(raw)
         if spec.kind == "multi":
             if not isinstance(raw, list) or any(c not in self.criteria.achievements for c in raw):
-                raise AnswerError("请从列表中选择。")
+                raise AnswerError("pick_list")
             return list(dict.fromkeys(raw))
         allowed = {o.value: o for o in spec.options}
-        if isinstance(raw, str) and raw not in allowed:
-            lowered = {"true": True, "false": False, "是": True, "否": False}.get(raw.strip().lower(), raw)
-            raw = lowered
         if raw not in allowed or isinstance(raw, bool) != isinstance(next(iter(allowed)), bool):
-            raise AnswerError("请从给出的选项中选择。")
+            raise AnswerError("pick")
         return raw
+
+    def interpret(self, name: str, text: str, options: list[Option]) -> Any | None:
+        """Whether typed text answers the question ``name``, and with what: the one place that decides it.
+
+        Returns the value to record (``UNKNOWN`` for 不确定, 不知道, not sure …), or None when the text is not an
+        answer (a question, say, which the Q&A then takes). Raises AnswerError for an attempt that fails (a
+        date with no such day), so the user learns why instead of getting an unrelated answer.
+        """
+        folded = _fold(text)
+        if not folded:
+            return None
+        if folded in {_fold(w) for w in self.words.unsure}:
+            return UNKNOWN
+        kind = self.specs[name].kind
+        if kind == "date":
+            if not re.search(r"\d|[〇零一二三四五六七八九]{4}", folded) or _QUESTION.search(folded):
+                return None
+            return parse_date(text).isoformat()
+        if kind == "number":
+            if _QUESTION.search(folded):
+                return None
+            number = _years_in(folded)
+            return parse_years(number) if number is not None else None
+        if kind == "multi":
+            codes = [c.upper() for c in re.findall(r"\b[psPS][1-9]\b", text)]
+            if codes and all(c in {str(o.value) for o in options} for c in codes):
+                return list(dict.fromkeys(codes))
+            return [] if folded in {_fold(w) for w in self.words.no} else None
+        for option in options:
+            if folded in {_fold(option.label), _fold(option.label_en), _fold(str(option.value))}:
+                return option.value
+        if any(isinstance(o.value, bool) for o in options):
+            if folded in {_fold(w) for w in self.words.yes}:
+                return True
+            if folded in {_fold(w) for w in self.words.no}:
+                return False
+        return None
+
+
+_QUESTION = re.compile(r"[?？吗呢么]|什么|为什么|怎么|why|what|how")
+_CN_DIGITS = str.maketrans("〇零一二三四五六七八九", "00123456789")
+_CN_NUMBER = re.compile(r"([一二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九])")
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"[\s。.!！,，、]+", "", unicodedata.normalize("NFKC", text)).lower()
+
+
+def _years_in(folded: str) -> str | None:
+    """The number of years in 8, 8年, 十五年, 15 years; None when there is none."""
+    if m := re.fullmatch(r"(\d{1,3})(年|years?|yrs?)?(多|了)?", folded):
+        return m.group(1)
+    if m := re.fullmatch(_CN_NUMBER.pattern + r"年?(多|了)?", folded):
+        word = m.group(1)
+        if "十" in word:
+            tens, _, units = word.partition("十")
+            return str((int(tens.translate(_CN_DIGITS)) if tens else 1) * 10
+                       + (int(units.translate(_CN_DIGITS)) if units else 0))
+        return word.translate(_CN_DIGITS)
+    return None
 
 
 _DATE_FORMS = (
-    re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$"),
+    re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?\s*$"),
     re.compile(r"^\s*(\d{4})(\d{2})(\d{2})\s*$"),
 )
-_MONTH_FORM = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?\s*$")
+_MONTH_FORM = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?(份)?\s*$")
 
 
 def parse_date(raw: Any, today: dt.date | None = None) -> dt.date:
-    """Accept 1975-06-01, 1975/6/1, 1975年6月1日, 19750601, or 1975-06 (taken as the 1st)."""
-    text = str(raw)
+    """Accept 1975-06-01, 1975/6/1, 1975年6月1日, 19750601, 一九七五年六月一日, or 1975-06 (taken as the 1st)."""
+    text = unicodedata.normalize("NFKC", str(raw)).translate(_CN_DIGITS)
+    text = re.sub(r"(?<=[年月])十(?=[日号月]|$)", "10", text)
+    text = re.sub(r"(?<=[年月])十(\d)", r"1\1", text)
+    text = re.sub(r"(?<=[年月])(\d)十(?=[日号]|$)", r"\g<1>0", text)
+    text = re.sub(r"(?<=[年月])(\d)十(\d)", r"\1\2", text)
     for form in _DATE_FORMS:
         if m := form.match(text):
             y, mo, d = (int(g) for g in m.groups())
@@ -243,32 +332,32 @@ def parse_date(raw: Any, today: dt.date | None = None) -> dt.date:
         if m := _MONTH_FORM.match(text):
             y, mo, d = int(m.group(1)), int(m.group(2)), 1
         else:
-            raise AnswerError("请按 1975-06-01 或 1975年6月1日 的格式输入出生日期。")
+            raise AnswerError("date_form")
     try:
         value = dt.date(y, mo, d)
     except ValueError as exc:
-        raise AnswerError(f"{text.strip()} 不是有效的日期，请检查月份和日期。") from exc
+        raise AnswerError("date_invalid", text=str(raw).strip()) from exc
     today = today or dt.date.today()
     if not (dt.date(1900, 1, 1) <= value <= today):
-        raise AnswerError("出生日期不在合理范围内，请检查年份。")
+        raise AnswerError("date_range")
     try:
         Profile(birth_date=value)
     except ValidationError as exc:
-        raise AnswerError("出生日期不在合理范围内，请检查年份。") from exc
+        raise AnswerError("date_range") from exc
     return value
 
 
 def parse_years(raw: Any) -> int:
     """Accept a whole number of years (digits, optionally followed by 年)."""
     if isinstance(raw, bool):
-        raise AnswerError("请输入整数年数，例如 8。")
+        raise AnswerError("years_form")
     if isinstance(raw, int):
         value = raw
     else:
-        m = re.fullmatch(r"\s*(\d{1,2})\s*年?\s*", str(raw))
+        m = re.fullmatch(r"\s*(\d{1,3})\s*年?\s*", str(raw))
         if not m:
-            raise AnswerError("请输入整数年数，例如 8。")
+            raise AnswerError("years_form")
         value = int(m.group(1))
     if not 0 <= value <= 80:
-        raise AnswerError("年数应在 0 到 80 之间。")
+        raise AnswerError("years_range")
     return value

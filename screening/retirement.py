@@ -38,6 +38,7 @@ def retirement_date(birth: dt.date, rule: RetirementRule) -> dt.date:
     return add_months(birth, rule.base_years * 12 + raise_months(birth, rule))
 
 
-def retirement_age_text(birth: dt.date, rule: RetirementRule) -> str:
-    extra = raise_months(birth, rule)
-    return f"{rule.base_years}岁" + (f"{extra}个月" if extra else "")
+def retirement_age(birth: dt.date, rule: RetirementRule) -> tuple[int, int]:
+    """The statutory retirement age for this birth date, as (years, months)."""
+    total = rule.base_years * 12 + raise_months(birth, rule)
+    return divmod(total, 12)

@@ -10,7 +10,17 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from knowledge.loader import KnowledgeBase
-from screening.models import AchievementOption, Criterion, Parameters, RetirementRule, TrackInfo
+from knowledge.models import Facts
+from knowledge.phrasebook import load_phrasebooks
+from screening.models import (
+    AchievementOption,
+    Criterion,
+    NoteSpec,
+    Parameters,
+    RetirementRule,
+    StepSpec,
+    TrackInfo,
+)
 
 
 class CriteriaError(ValueError):
@@ -22,20 +32,25 @@ class _CriteriaFile(BaseModel):
     parameters: Parameters
     tracks: list[TrackInfo]
     retirement: list[RetirementRule]
+    steps: list[StepSpec]
+    notes: list[NoteSpec]
     criteria: list[Criterion]
     achievements: list[AchievementOption]
 
 
 @dataclass(frozen=True)
 class Criteria:
-    """The rules of one notice: parameters, retirement rules, criteria and achievement options."""
+    """The rules of one notice: parameters, retirement rules, criteria, achievement options, and the round's
+    facts (deadlines, contacts) that next steps point at."""
 
     parameters: Parameters
     tracks: dict[str, TrackInfo]
     retirement: dict[str, RetirementRule]
     criteria: list[Criterion]
     achievements: dict[str, AchievementOption]
-    kb: KnowledgeBase
+    steps: list[StepSpec]
+    notes: list[NoteSpec]
+    facts: Facts
 
     def criterion(self, criterion_id: str) -> Criterion:
         return next(c for c in self.criteria if c.id == criterion_id)
@@ -50,9 +65,14 @@ class Criteria:
         return self.parameters.skill_levels.index(level)  # type: ignore[arg-type]
 
 
+def criteria_path() -> Path:
+    return Path(str(resources.files("screening").joinpath("data/criteria.toml")))
+
+
 def load_criteria(kb: KnowledgeBase, path: Path | None = None) -> Criteria:
-    """Read and validate criteria.toml; every clause id must exist in the knowledge base."""
-    path = path or Path(str(resources.files("screening").joinpath("data/criteria.toml")))
+    """Read and validate criteria.toml; every clause id must exist in the knowledge base, every criterion
+    must have its wording in the phrasebook, and every step must name facts that exist."""
+    path = path or criteria_path()
     try:
         raw = tomllib.loads(path.read_text("utf-8"))
         data = _CriteriaFile.model_validate(raw)
@@ -62,7 +82,8 @@ def load_criteria(kb: KnowledgeBase, path: Path | None = None) -> Criteria:
         first = exc.errors()[0]
         raise CriteriaError(f"{path.name}: {'.'.join(map(str, first['loc']))}: {first['msg']}") from exc
 
-    unknown = [c.clause for c in [*data.criteria, *data.achievements, *data.tracks] if c.clause not in kb.clauses]
+    cited = [*data.criteria, *data.achievements, *data.tracks, *data.steps, *data.notes]
+    unknown = [c.clause for c in cited if c.clause and c.clause not in kb.clauses]
     if data.parameters.cutoff_clause not in kb.clauses:
         unknown.append(data.parameters.cutoff_clause)
     if unknown:
@@ -71,6 +92,10 @@ def load_criteria(kb: KnowledgeBase, path: Path | None = None) -> Criteria:
         raise CriteriaError(f"{path.name}: tracks must describe professional and skilled")
     if {r.category for r in data.retirement} != {"male", "female_cadre", "female_worker"}:
         raise CriteriaError(f"{path.name}: retirement rules must cover male, female_cadre and female_worker")
+    wording = load_phrasebooks()["zh"]
+    unworded = [c.id for c in data.criteria if not wording.has(f"criterion.{c.id}.label")]
+    if unworded:
+        raise CriteriaError(f"{path.name}: no phrasebook wording for criteria {unworded}")
 
     def attach(item):
         clause = kb.clause(item.clause)
@@ -82,5 +107,7 @@ def load_criteria(kb: KnowledgeBase, path: Path | None = None) -> Criteria:
         retirement={r.category: r for r in data.retirement},
         criteria=[attach(c) for c in data.criteria],
         achievements={a.code: attach(a) for a in data.achievements},
-        kb=kb,
+        steps=data.steps,
+        notes=data.notes,
+        facts=kb.facts,
     )

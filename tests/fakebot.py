@@ -2,7 +2,9 @@
 
 It keeps Telegram's rules that matter here: getUpdates drops an update only once a later offset confirms
 it; text over 4096 characters, callback data over 64 bytes and malformed HTML are rejected with 400 as
-Telegram does; and any method can be told to fail next (400, 403, 429 with retry_after, 502).
+Telegram does; a button press can be answered once, and only within QUERY_TTL seconds (a second answer, an
+unknown or an expired query is a 400, as on Telegram); and any method can be told to fail next (400, 403,
+429 with retry_after, 502, or a body that is not JSON at all).
 """
 
 from __future__ import annotations
@@ -82,6 +84,10 @@ class Sent:
         raise AssertionError(f"no button with {label_part!r} in {self.buttons}")
 
 
+QUERY_TTL = 15.0  # seconds: Telegram refuses answers to older button presses
+QUERY_TOO_OLD = "Bad Request: query is too old and response timeout expired or query ID is invalid"
+
+
 class FakeBotApi:
     def __init__(self, token: str = TOKEN) -> None:
         self.token = token
@@ -92,6 +98,8 @@ class FakeBotApi:
         self._by_chat: dict[int, list[Sent]] = {}  # the same messages, per chat, in order
         self.log: list[tuple[str, dict]] = []  # every call, in order
         self.callback_answers: list[dict] = []
+        self.queries: dict[str, float] = {}  # open button presses: id -> when pressed
+        self.answered: set[str] = set()
         self.documents: list[tuple[int, bytes]] = []
         self.commands: list = []
         self.failures: dict[str, list[tuple[int, dict]]] = {}
@@ -125,6 +133,16 @@ class FakeBotApi:
     async def resume(self) -> None:
         """Listen again on the same port, with the same state."""
         await self.start()
+
+    def fail_next_raw(self, method: str, status: int = 200, body: str = "<html>gateway</html>",
+                      times: int = 1) -> None:
+        """The next calls of ``method`` get ``body`` as it is (a proxy's error page, a truncated reply)."""
+        self.failures.setdefault(method, []).extend([(status, body)] * times)  # type: ignore[list-item]
+
+    def expire_queries(self) -> None:
+        """Every open button press becomes too old to answer (as after the bot was down for a while)."""
+        for query_id in self.queries:
+            self.queries[query_id] = 0.0
 
     def fail_next(self, method: str, status: int, description: str = "", retry_after: int | None = None,
                   times: int = 1) -> None:
@@ -163,6 +181,8 @@ class FakeBotApi:
             await asyncio.sleep(self.delay[method])
         if self.failures.get(method):
             status, payload = self.failures[method].pop(0)
+            if isinstance(payload, str):  # a malformed body: not JSON at all
+                return web.Response(text=payload, status=status, content_type="text/html")
             return web.json_response(payload, status=status)
         handler = getattr(self, f"_{method}", None)
         if handler is None:
@@ -243,6 +263,11 @@ class FakeBotApi:
         return self._message(sent)
 
     async def _answerCallbackQuery(self, params: dict, files: dict) -> bool:
+        query_id = str(params.get("callback_query_id", ""))
+        pressed = self.queries.get(query_id)
+        if pressed is None or query_id in self.answered or time.monotonic() - pressed > QUERY_TTL:
+            raise _ApiError(QUERY_TOO_OLD)
+        self.answered.add(query_id)
         self.callback_answers.append(params)
         return True
 
@@ -279,7 +304,9 @@ class FakeBotApi:
         return uid
 
     async def presses(self, user_id: int, message: Sent, data: str, language: str = "zh-hans") -> int:
-        query = {"id": str(next(self.message_ids)), "chat_instance": "ci", "data": data,
+        query_id = str(next(self.message_ids))
+        self.queries[query_id] = time.monotonic()
+        query = {"id": query_id, "chat_instance": "ci", "data": data,
                  "from": {"id": user_id, "is_bot": False, "first_name": "U", "language_code": language},
                  "message": self._message(message)}
         uid = self._push({"callback_query": query})
@@ -292,6 +319,8 @@ class FakeBotApi:
         await self._notify()
 
     async def raw_update(self, update: dict) -> int:
+        if "callback_query" in update:  # a hand-made press can be answered like any other
+            self.queries.setdefault(str(update["callback_query"]["id"]), time.monotonic())
         uid = self._push(update)
         await self._notify()
         return uid

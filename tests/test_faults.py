@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import sqlite3
 from pathlib import Path
 
@@ -109,9 +110,9 @@ async def test_a_locked_database_is_reported_nothing_is_lost_and_questions_still
         # The same button works once the database is free: the step was not counted.
         await api.presses(USER, msg, msg.data_for("专业技术人才"))
         await api.wait_for(lambda: "在职" in msg.text)
-        row = bot.app.bot_data["runtime"].db
-        stored = await row.fetchall("SELECT data FROM user_data WHERE user_id=?", (USER,))
-        assert '"track"' in stored[0][0]
+        db = bot.app.bot_data["runtime"].db
+        stored = await db.load_session(USER)
+        assert stored["check"]["state"]["answers"]["track"] == "professional"
     finally:
         await bot.stop()
 
@@ -146,8 +147,8 @@ async def test_a_full_database_is_reported(api, services, tmp_path):
             with pytest.raises(sqlite3.OperationalError, match="full"):
                 while True:
                     n += 1
-                    await db.conn.execute("INSERT INTO user_data (user_id, data, updated_at) VALUES (?, ?, '')",
-                                          (10_000 + n, "x" * size))
+                    await db.conn.execute("INSERT INTO sessions (key, data, updated_at) VALUES (?, ?, '')",
+                                          (f"k{n}", "x" * size))
                     await db.conn.commit()
             await db.conn.rollback()
         before = len(api.to(USER))
@@ -165,12 +166,12 @@ async def test_retention_deletes_old_data_only(services, tmp_path):
 
     db = Database(tmp_path / "ret.sqlite3")
     await db.open()
-    await db.write("INSERT INTO user_data (user_id, data, updated_at) VALUES (1, '{}', '2000-01-01T00:00:00+00:00')")
-    await db.write("INSERT INTO user_data (user_id, data, updated_at) VALUES (2, '{}', '2999-01-01T00:00:00+00:00')")
+    await db.write("INSERT INTO sessions (key, data, updated_at) VALUES ('old', '{}', '2000-01-01T00:00:00+00:00')")
+    await db.write("INSERT INTO sessions (key, data, updated_at) VALUES ('new', '{}', '2999-01-01T00:00:00+00:00')")
     await db.log_question(3, "recent", "answer", None, 1.0, [])
     removed = await db.purge_older_than(90)
     assert removed == 1
-    assert await db.fetchall("SELECT user_id FROM user_data") == [(2,)]
+    assert await db.fetchall("SELECT key FROM sessions") == [("new",)]
     assert await db.fetchall("SELECT COUNT(*) FROM questions") == [(1,)]
     await db.close()
 
@@ -189,34 +190,31 @@ async def test_schema_version_is_migrated_once(tmp_path):
     await again.close()
 
 
-async def test_an_older_snapshot_never_overwrites_a_newer_step(tmp_path):
-    """PTB flushes deep-copied snapshots after taking them; a late, older one must not undo a step."""
-    from bot.persistence import SqlitePersistence
-    from bot.storage import Database
-
-    db = Database(tmp_path / "rev.sqlite3")
-    await db.open()
-    persistence = SqlitePersistence(db)
-    await persistence.update_user_data(1, {"rev": 8, "check": {"order": ["a"] * 8}})
-    await persistence.update_user_data(1, {"rev": 7, "check": {"order": ["a"] * 7}})  # the stale snapshot
-    assert (await persistence.get_user_data())[1]["rev"] == 8
-    await persistence.update_user_data(1, {"rev": 9, "check": {}})
-    assert (await persistence.get_user_data())[1]["rev"] == 9
-    await db.close()
-
-
 async def test_a_version_1_database_is_migrated_in_place(tmp_path):
+    """The first release kept PTB's user_data keyed by the raw Telegram id and a conversations table: both go,
+    and a self-check in progress moves to a session keyed by the pseudonym, in the session's shape."""
     import aiosqlite
 
     from bot.storage import MIGRATIONS, Database
 
     path = tmp_path / "old.sqlite3"
+    old = {"check": {"v": 1, "answers": {"track": "skilled"}, "order": ["track"], "draft": []}, "sid": "abc123",
+           "n": 3, "edit": None, "screen": "q"}
     async with aiosqlite.connect(path) as conn:  # a database as the first release left it
         await conn.executescript(f"BEGIN; {MIGRATIONS[0]}; PRAGMA user_version = 1; COMMIT;")
+        await conn.execute("INSERT INTO user_data (user_id, data, updated_at) VALUES (918273645, ?, 'x')",
+                           (json.dumps(old),))
         await conn.execute("INSERT INTO user_data (user_id, data, updated_at) VALUES (5, '{}', 'x')")
         await conn.commit()
     db = Database(path)
     await db.open()
-    assert await db.fetchall("PRAGMA user_version") == [(2,)]
-    assert await db.fetchall("SELECT user_id, rev FROM user_data") == [(5, 0)]
+    assert await db.fetchall("PRAGMA user_version") == [(len(MIGRATIONS),)]
+    tables = {name for (name,) in await db.fetchall("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert "user_data" not in tables and "conversations" not in tables
+    session = await db.load_session(918273645)
+    assert session["check"]["state"]["answers"] == {"track": "skilled"}
+    assert session["check"]["sid"] == "abc123" and session["check"]["n"] == 3
+    assert await db.load_session(5) is None  # nothing to resume: no row
+    rows = await db.fetchall("SELECT key, data FROM sessions")
+    assert all("918273645" not in key + data for key, data in rows)  # no raw id anywhere
     await db.close()

@@ -124,7 +124,7 @@ async def test_another_users_button_and_double_taps_apply_once(api, bot) -> None
     await api.presses(USER, start, data)
     await api.wait_for(lambda: "在职" in start.text)
     await api.settled(0.3)
-    state = bot.app.user_data[USER]["check"]
+    state = (await db_of(bot).load_session(USER))["check"]["state"]
     assert state["order"] == ["track"] and len(start.versions) == 3
 
 
@@ -180,9 +180,9 @@ async def test_an_update_delivered_twice_is_applied_once(api, bot) -> None:
 
 def test_the_flood_window_notifies_once_then_drops_and_forgets_old_messages(services) -> None:
     from bot.config import Settings
-    from bot.runtime import Runtime, make_flow
+    from bot.runtime import Runtime
 
-    rt = Runtime(Settings(rate_limit_messages=3, rate_limit_seconds=10), services, None, make_flow(services))  # type: ignore[arg-type]
+    rt = Runtime(Settings(rate_limit_messages=3, rate_limit_seconds=10), None, None)  # type: ignore[arg-type]
     verdicts = [rt.flood(1, clock=t) for t in (0, 1, 2, 3, 4)]
     assert verdicts == ["ok", "ok", "ok", "notify", "drop"]
     assert rt.flood(2, clock=4) == "ok"  # another user is unaffected
@@ -192,9 +192,9 @@ def test_the_flood_window_notifies_once_then_drops_and_forgets_old_messages(serv
 def test_the_flood_table_forgets_users_who_have_gone_quiet(services) -> None:
     """Every user ever seen would otherwise keep a window: memory growing with the audience, not the load."""
     from bot.config import Settings
-    from bot.runtime import Runtime, make_flow
+    from bot.runtime import Runtime
 
-    rt = Runtime(Settings(rate_limit_messages=3, rate_limit_seconds=10), services, None, make_flow(services))  # type: ignore[arg-type]
+    rt = Runtime(Settings(rate_limit_messages=3, rate_limit_seconds=10), None, None)  # type: ignore[arg-type]
     for user in range(1000):
         rt.flood(user, clock=100 + user * 0.001)
     assert len(rt._recent) == 1000

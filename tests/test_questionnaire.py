@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from screening.questionnaire import AnswerError, Done, Question, Questionnaire, parse_date, parse_years
+from screening.questionnaire import AnswerError, Done, Question, Questionnaire, new_state, parse_date, parse_years
 
 CLEAN_START = [("employed", True), ("in_post_recent_5y", True), ("government_staff", False),
                ("vice_provincial_or_above", False), ("leader_not_practicing", False), ("already_receives", False)]
@@ -14,11 +14,11 @@ CLEAN_START = [("employed", True), ("in_post_recent_5y", True), ("government_sta
 
 @pytest.fixture(scope="module")
 def q(services) -> Questionnaire:
-    return Questionnaire(services.criteria)
+    return Questionnaire(services.criteria, services.kb.clauses)
 
 
 def walk(q: Questionnaire, answers: list[tuple[str, object]], state=None):
-    state = state or q.restart()
+    state = state or new_state()
     for field, value in answers:
         step = q.step(state)
         assert isinstance(step, Question), f"expected a question for {field}, got the result"
@@ -46,7 +46,7 @@ def test_an_exclusion_stops_early_and_says_why(q) -> None:
     assert isinstance(done, Done) and done.early and done.screening.outcome == "ineligible"
     assert done.excluded_by == ["government_staff"]
     # The "not sure" way back: the answer becomes unknown and the questions go on.
-    nxt = q.step(q.mark_unknown(state, "government_staff"))
+    nxt = q.step(q.answer(state, "government_staff", "unknown"))
     assert isinstance(nxt, Question) and nxt.field == "vice_provincial_or_above"
 
 
@@ -82,7 +82,7 @@ def test_an_edit_re_evaluates_what_follows(q) -> None:
 
 def test_restart_forgets_everything(q) -> None:
     state, _ = walk(q, [("track", "professional"), ("employed", True)])
-    assert q.step(q.restart()).field == "track" and state["answers"]
+    assert q.step(new_state()).field == "track" and state["answers"]
 
 
 def test_a_stale_answer_is_refused_and_changes_nothing(q) -> None:
@@ -98,13 +98,13 @@ def test_multi_select_drafts_toggle_and_finish(q) -> None:
     assert step.field == "achievements" and all(o.value.startswith("S") for o in step.options)
     state = q.toggle(q.toggle(q.toggle(state, "S1"), "S2"), "S1")
     assert q.step(state).selected == ["S2"]
-    done = q.step(q.finish_multi(state))
+    done = q.step(q.answer(state, "achievements", list(state["draft"])))
     assert done.screening.outcome == "eligible"
 
 
 def test_choosing_no_achievement_is_ineligible(q) -> None:
     state, _ = walk(q, [("track", "professional"), *CLEAN_START, ("birth_date", "1985-01-01"), ("senior_title", True)])
-    done = q.step(q.finish_multi(state))
+    done = q.step(q.answer(state, "achievements", list(state["draft"])))
     assert done.screening.outcome == "ineligible" and not done.early
 
 
@@ -117,7 +117,7 @@ def test_state_is_plain_json(q) -> None:
 @pytest.mark.parametrize("bad", ["maybe", 3, "yes please"])
 def test_a_bad_choice_is_refused(q, bad) -> None:
     with pytest.raises(AnswerError):
-        q.answer(q.restart(), "track", bad)
+        q.answer(new_state(), "track", bad)
 
 
 @pytest.mark.parametrize(("text", "iso"), [("1975-06-01", "1975-06-01"), ("1975/6/1", "1975-06-01"),

@@ -133,13 +133,29 @@ def test_unknown_gender_matters_only_when_the_ages_disagree(services) -> None:
 
 
 def test_reserve_candidates_get_a_priority_note(services) -> None:
-    assert any("优先" in n for n in run(services, **dict(PRO, reserve_2023=True)).notes)
+    assert "reserve_priority" in [n.kind for n in run(services, **dict(PRO, reserve_2023=True)).notes]
+    assert "reserve_priority" not in [n.kind for n in run(services, **PRO).notes]
 
 
-def test_next_steps_name_deadlines_office_and_contact(services) -> None:
-    steps = "\n".join(run(services, **SKILL).next_steps)
+def test_next_steps_are_facts_naming_deadlines_and_the_tracks_office(services) -> None:
+    steps = run(services, **SKILL).next_steps
+    assert [(s.kind, s.deadline, s.contact) for s in steps] == [
+        ("via_unit", "", ""), ("city_report", "city", "city"), ("submit", "province", "skilled"), ("materials", "", "")]
+    assert {s.track for s in run(services, employed=True).next_steps if s.kind == "submit"} == \
+        {"professional", "skilled"}
+
+
+def test_next_steps_in_words_name_deadlines_office_and_contact(services) -> None:
+    from bot.render import next_step_text
+    from knowledge.phrasebook import phrases
+
+    steps = "\n".join(next_step_text(s, services.criteria, services.kb, dt.date(2024, 4, 25), phrases("zh"))
+                      for s in run(services, **SKILL).next_steps)
     assert "4月30日" in steps and "5月10日" in steps and "职业能力建设处" in steps and "0351-7676045" in steps
-    assert "专业技术人员管理处" not in steps
+    assert "专业技术人员管理处" not in steps and "距截止还有15天" in steps
+    late = next_step_text(run(services, **SKILL).next_steps[2], services.criteria, services.kb,
+                          dt.date(2026, 11, 28), phrases("zh"))
+    assert "已截止" in late
 
 
 # --------------------------------------------------------------------------------- retirement dates

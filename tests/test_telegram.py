@@ -166,33 +166,43 @@ async def test_forget_deletes_everything(api, bot) -> None:
     key = db.user_key(USER)
     for table in ("questions", "consent", "screenings"):
         assert await db.fetchall(f"SELECT * FROM {table} WHERE user_key=?", (key,)) == []
-    assert await db.fetchall("SELECT * FROM user_data WHERE user_id=?", (USER,)) == []
+    assert await db.load_session(USER) is None
     again = await say(api, "/check")
     assert "隐私说明" in again.text  # consent is asked again
 
 
 
-async def test_a_snapshot_in_flight_at_forget_does_not_bring_the_data_back(api, bot) -> None:
-    """PTB's flush copies user data, then writes it later: a copy taken before /forget must not land after."""
-    from bot.persistence import REVISION
-
+async def test_forget_right_after_check_leaves_no_row(api, bot) -> None:
+    """With PTB's persistence, the in-memory state was flushed back after the deletion; now every step is
+    written by the assistant itself, before it is shown, so nothing is left to flush."""
     msg = await walk_consent(api)
-    await press(api, msg, "专业技术人才")
-    persistence = bot.app.persistence
-    snapshot = dict(bot.app.user_data[USER])  # what a flush in flight holds
-    assert snapshot.get(REVISION, 0) > 0
+    await api.presses(USER, msg, msg.data_for("专业技术人才"))
     confirm = await say(api, "/forget")
     await press(api, confirm, "确定删除")
-    await persistence.update_user_data(USER, snapshot)  # the flush lands late
+    await api.settled(0.3)
     db = bot.app.bot_data["runtime"].db
-    # PTB's next flush would delete the row again (it remembers the drop), but until then it would be back
-    assert await db.fetchall("SELECT * FROM user_data WHERE user_id=?", (USER,)) == []
-    await bot.app.update_persistence()  # that next flush, with the emptied data
-    assert await db.fetchall("SELECT * FROM user_data WHERE user_id=?", (USER,)) == []
-    again = await say(api, "/check")  # a new self-check is stored as usual
-    await press(api, again, "同意")
-    rows = await db.fetchall("SELECT rev FROM user_data WHERE user_id=?", (USER,))
-    assert rows and rows[0][0] > snapshot[REVISION]
+    assert await db.fetchall("SELECT COUNT(*) FROM sessions") == [(0,)]
+
+
+async def test_forget_deletes_only_the_users_own_rows(api, bot) -> None:
+    """The old LIKE match on the key deleted user 5918273645's state with user 918273645's."""
+    for user in (918273645, 5918273645):
+        msg = await walk_consent(api, user)
+        await press(api, msg, "专业技术人才", user)
+    confirm = await say(api, "/forget", user=918273645)
+    await press(api, confirm, "确定删除", 918273645)
+    db = bot.app.bot_data["runtime"].db
+    assert await db.load_session(918273645) is None
+    assert (await db.load_session(5918273645))["check"]["state"]["answers"] == {"track": "professional"}
+
+
+async def test_a_question_alone_stores_no_session(api, bot) -> None:
+    """Only the self-check needs a session row; a question is logged under the pseudonym, and nothing else."""
+    await say(api, "专技处联系电话")
+    db = bot.app.bot_data["runtime"].db
+    assert await db.fetchall("SELECT COUNT(*) FROM sessions") == [(0,)]
+    for table in ("questions", "sessions", "consent", "screenings"):
+        assert str(USER) not in str(await db.fetchall(f"SELECT * FROM {table}"))
 
 
 async def test_admin_commands_for_admins_only(api, bot) -> None:
@@ -276,23 +286,20 @@ async def test_every_callback_fits_64_bytes(api, bot) -> None:
     assert all_data and all(len(d.encode()) <= 64 for d in all_data)
 
 
-async def test_retention_drops_old_self_check_data_from_memory_too(api, bot) -> None:
-    """The job deletes old rows; PTB still held the user's answers and would write them back on the next step."""
+async def test_retention_drops_old_self_check_data(api, bot) -> None:
+    """The job deletes old sessions; the next /check starts afresh and the old answers do not come back."""
     from bot.app import purge_old_data
 
     msg = await walk_consent(api)
     await press(api, msg, "专业技术人才")
     db = bot.app.bot_data["runtime"].db
-    await db.write("UPDATE user_data SET updated_at='2000-01-01T00:00:00+00:00' WHERE user_id=?", (USER,))
+    await db.write("UPDATE sessions SET updated_at='2000-01-01T00:00:00+00:00'")
 
     class Job:  # what the job queue passes
         application = bot.app
 
     await purge_old_data(Job())  # type: ignore[arg-type]
-    assert USER not in bot.app.user_data
-    assert await db.fetchall("SELECT * FROM user_data WHERE user_id=?", (USER,)) == []
-    await bot.app.update_persistence()
+    assert await db.load_session(USER) is None
     again = await say(api, "/check")  # a fresh start at the first question, stored as usual
     assert "哪一类人才" in again.text
-    rows = await db.fetchall("SELECT data FROM user_data WHERE user_id=?", (USER,))
-    assert rows and '"track"' not in rows[0][0]  # the old answer did not come back
+    assert (await db.load_session(USER))["check"]["state"]["answers"] == {}

@@ -15,9 +15,9 @@ from telegram.ext import ContextTypes
 from bot.handlers.send import reply, user_lang
 from bot.runtime import runtime
 from bot.services import build_services
-from bot.texts import t
 from bot.views import View
 from knowledge.loader import KnowledgeError
+from knowledge.phrasebook import phrases
 from screening.rules import CriteriaError
 
 logger = logging.getLogger(__name__)
@@ -39,7 +39,7 @@ def admin_only(handler: Handler) -> Handler:
         if not allowed:
             who = rt.db.user_key(user.id) if user else "unknown"
             logger.warning("admin command %s refused for %s", handler.__name__, who)
-            await reply(update, context, View(t("admin_only", user_lang(update))))
+            await reply(update, context, View(phrases(user_lang(update))("bot.admin_only")))
             return
         await handler(update, context)
 
@@ -49,22 +49,25 @@ def admin_only(handler: Handler) -> Handler:
 @admin_only
 async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Shows question counts and shares, self-check outcomes and feedback."""
+    pb = phrases(user_lang(update))
     s = await runtime(context).db.stats()
     total = s["questions"] or 1
     kinds = s["kinds"]
-    share = {k: f"{kinds.get(k, 0)}（{100 * kinds.get(k, 0) / total:.0f}%）" for k in ("answer", "clarify", "refuse")}
-    outcomes = "，".join(f"{k} {v}" for k, v in sorted(s["outcomes"].items())) or "无"
-    text = (f"提问 {s['questions']} 条：回答 {share['answer']}，澄清 {share['clarify']}，拒答 {share['refuse']}\n"
-            f"资格自查结果：{outcomes}\n评价：👍 {s['likes']}　👎 {s['dislikes']}")
+    share = {k: pb("staff.share", count=kinds.get(k, 0), percent=f"{100 * kinds.get(k, 0) / total:.0f}")
+             for k in ("answer", "clarify", "refuse")}
+    outcomes = pb("format.list_sep").join(f"{k} {v}" for k, v in sorted(s["outcomes"].items())) or pb("staff.none")
+    text = pb("staff.stats", total=s["questions"], outcomes=outcomes, likes=s["likes"], dislikes=s["dislikes"],
+              **share)
     await reply(update, context, View(text))
 
 
 @admin_only
 async def unanswered(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Lists the most frequent refused, 'none of these' and disliked questions."""
+    pb = phrases(user_lang(update))
     rows = await runtime(context).db.unanswered()
-    text = "\n".join(f"{n}× {q}" for q, n in rows) or "暂无未解答的问题。"
-    await reply(update, context, View("常见未解答问题：\n" + text))
+    text = pb("staff.unanswered", rows="\n".join(f"{n}× {q}" for q, n in rows)) if rows else pb("staff.unanswered_none")
+    await reply(update, context, View(text))
 
 
 def neutralise(cell: object) -> object:
@@ -94,12 +97,13 @@ async def export(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Re-reads and validates the knowledge data; swaps it in only if valid."""
     rt = runtime(context)
+    pb = phrases(user_lang(update))
     try:
         services = build_services(rt.settings.knowledge_dir)
-    except (KnowledgeError, CriteriaError) as exc:
+    except (KnowledgeError, CriteriaError, ValueError) as exc:
         logger.warning("reload rejected: %s", exc)
-        await reply(update, context, View(f"数据未通过校验，继续使用原数据。\n{exc}"))
+        await reply(update, context, View(pb("staff.reload_rejected", error=exc)))
         return
     rt.swap(services)
-    summary = f"已重新加载：{len(services.kb.faq)} 条问答，{len(services.kb.clauses)} 个条款。"
+    summary = pb("staff.reloaded", entries=len(services.kb.faq), clauses=len(services.kb.clauses))
     await reply(update, context, View(summary))

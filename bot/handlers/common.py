@@ -1,4 +1,4 @@
-"""Start, help, privacy, the fixed topics, the menu, /forget, unsupported messages and the error handler."""
+"""Guards that run before every update, unsupported messages, and the one error handler."""
 
 from __future__ import annotations
 
@@ -8,90 +8,19 @@ from telegram import Update
 from telegram.constants import ChatType
 from telegram.ext import ApplicationHandlerStop, ContextTypes
 
-from bot.handlers.send import edit, reply, user_lang
-from bot.persistence import forget_in_memory
+from bot.handlers.send import acknowledge, reply, user_lang
 from bot.runtime import runtime
 from bot.storage import StorageError
-from bot.texts import t
-from bot.views import View, entry_view, forget_view, menu_buttons, welcome
+from bot.views import View
+from knowledge.phrasebook import phrases
 
 logger = logging.getLogger(__name__)
-
-TOPICS = {"deadline": "deadline.days_left", "contacts": "contact.all", "materials": "mat.list"}
-
-
-async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Greets the user with what the bot does, the privacy notice and the menu."""
-    rt = runtime(context)
-    await reply(update, context, welcome(user_lang(update), rt.settings.retention_days))
-
-
-async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Lists the commands."""
-    lang = user_lang(update)
-    await reply(update, context, View(t("help", lang), menu_buttons(lang)))
-
-
-async def privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Shows what is stored, why, for how long and how to delete it."""
-    rt = runtime(context)
-    await reply(update, context, View(t("privacy", user_lang(update), days=rt.settings.retention_days)))
-
-
-async def topic(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Answers /deadline, /contacts and /materials from their FAQ entries, cited."""
-    rt = runtime(context)
-    name = update.effective_message.text.split()[0].lstrip("/").split("@")[0].lower()
-    await reply(update, context, entry_view(rt.services, TOPICS[name], rt.date(), user_lang(update)))
-
-
-async def menu(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Handles the menu buttons other than the self-check."""
-    query = update.callback_query
-    await query.answer()
-    rt = runtime(context)
-    lang = user_lang(update)
-    item = query.data.split(":", 1)[1]
-    if item == "ask":
-        await reply(update, context, View(t("ask_prompt", lang)))
-    elif item in TOPICS:
-        await reply(update, context, entry_view(rt.services, TOPICS[item], rt.date(), lang))
-
-
-async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Asks for confirmation before deleting everything about the user."""
-    await reply(update, context, forget_view(user_lang(update)))
-
-
-async def forget_confirm(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Deletes the user's data on 'yes', keeps it on 'no'."""
-    query = update.callback_query
-    await query.answer()
-    lang = user_lang(update)
-    if query.data != "z:y":
-        await edit(update, context, View(t("forget_kept", lang)))
-        return
-    rt = runtime(context)
-    user_id = update.effective_user.id
-    try:
-        await rt.db.forget_user(user_id)
-    except StorageError:
-        logger.warning("forget failed for %s", rt.db.user_key(user_id))
-        await edit(update, context, View(t("storage_error", lang)))
-        return
-    forget_in_memory(context.application, user_id)
-    await edit(update, context, View(t("forgotten", lang)))
 
 
 async def unsupported(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Explains that only text is understood (stickers, photos, voice, files, locations …)."""
     if update.effective_chat and update.effective_chat.type == ChatType.PRIVATE:
-        await reply(update, context, View(t("only_text", user_lang(update))))
-
-
-async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Answers any button nobody else claimed: it is from an old message or forged."""
-    await update.callback_query.answer(t("stale", user_lang(update)), show_alert=False)
+        await reply(update, context, View(phrases(user_lang(update))("bot.only_text")))
 
 
 async def rate_guard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -102,21 +31,28 @@ async def rate_guard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     verdict = runtime(context).flood(user.id)
     if verdict == "ok":
         return
+    notice = phrases(user_lang(update))("bot.rate_limited")
     if verdict == "notify":  # tell once per burst
         if update.callback_query:
-            await update.callback_query.answer(t("rate_limited", user_lang(update)))
+            await acknowledge(update, context, notice)
         else:
-            await reply(update, context, View(t("rate_limited", user_lang(update))))
-    elif update.callback_query:
-        await update.callback_query.answer()
+            await reply(update, context, View(notice))
+    else:
+        await acknowledge(update, context)
     raise ApplicationHandlerStop
+
+
+async def edited_guard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Drops edited messages: an edit is not a new question, and an edit into /forget is not a command."""
+    if update.edited_message is not None or update.edited_channel_post is not None:
+        raise ApplicationHandlerStop
 
 
 async def empty_callback_guard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Answers and drops a button press with no data: PTB would match it to every CallbackQueryHandler."""
     query = update.callback_query
     if query is not None and not query.data:
-        await query.answer(t("stale", user_lang(update)))
+        await acknowledge(update, context, phrases(user_lang(update))("bot.stale"))
         raise ApplicationHandlerStop
 
 
@@ -141,14 +77,14 @@ async def commit_guard(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Logs every error in one place and tells the user, without leaking details."""
+    """Logs every error in one place and tells the user, without leaking details; a press not yet answered
+    is answered here, and never twice."""
     logger.error("error while handling an update", exc_info=context.error)
     if isinstance(update, Update) and update.effective_chat:
-        lang = user_lang(update)
-        key = "storage_error" if isinstance(context.error, StorageError) else "error"
+        key = "bot.storage_error" if isinstance(context.error, StorageError) else "bot.error"
+        text = phrases(user_lang(update))(key)
         try:
-            if update.callback_query:
-                await update.callback_query.answer()
-            await context.bot.send_message(update.effective_chat.id, t(key, lang))
+            await acknowledge(update, context)
+            await context.bot.send_message(update.effective_chat.id, text)
         except Exception:
             logger.warning("could not tell the user about the error")

@@ -9,10 +9,10 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.error import BadRequest, NetworkError
+from telegram.error import BadRequest, NetworkError, TelegramError
 from telegram.ext import ContextTypes
 
-from bot.texts import lang_of
+from bot.runtime import runtime
 from bot.views import TELEGRAM_LIMIT, View, split_text
 
 logger = logging.getLogger(__name__)
@@ -46,8 +46,25 @@ def chunks(view: View) -> list[str]:
             for part in split_text(view.text, TELEGRAM_LIMIT, lambda s: len(html.escape(s, quote=False)))]
 
 
+def lang_of(language_code: str | None) -> str:
+    """English for users whose Telegram language is English; Chinese otherwise."""
+    return "en" if (language_code or "").lower().startswith("en") else "zh"
+
+
 def user_lang(update: Update) -> str:
     return lang_of(update.effective_user.language_code if update.effective_user else None)
+
+
+async def acknowledge(update: Update, context: ContextTypes.DEFAULT_TYPE, text: str = "", alert: bool = False) -> None:
+    """Answer the update's button press, exactly once (Telegram refuses a second answer). A courtesy: when it
+    fails (a 502, or a query too old because it was pressed while the bot was down) the update goes on."""
+    query = update.callback_query
+    if query is None or not runtime(context).first_answer(query.id):
+        return
+    try:
+        await query.answer(text or None, show_alert=alert)
+    except TelegramError as exc:
+        logger.info("button press not acknowledged (%s); going on", type(exc).__name__)
 
 
 async def reply(update: Update, context: ContextTypes.DEFAULT_TYPE, view: View) -> Message | None:
