@@ -31,7 +31,8 @@ logger = logging.getLogger(__name__)
 CONSENT_VERSION = "2024-1"  # the privacy notice's version: a new wording asks for consent again
 MAX_QUESTION = 500
 TOPICS = {"deadline": "deadline.days_left", "contacts": "contact.all", "materials": "mat.list"}
-_QID = re.compile(r"^\d{1,18}$")
+_QID = re.compile(r"^\d{1,18}$")  # a question id: anything longer is forged (and beyond SQLite's integers)
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,7 @@ class Assistant:
 
     async def text(self, user: User, text: str) -> Reply:
         """Typed text: the answer to the current self-check question when it is one, else a question."""
+        text = _SURROGATE.sub("\ufffd", text)  # lone surrogates (from escaped JSON) cannot be stored or shown
         async with self._serial(user):
             data = await self._load(user)
             step = self.check.typed(self._session(data), text, user.lang)
