@@ -60,7 +60,7 @@ class StorageError(RuntimeError):
 
 
 # SQLite's page cache per connection, in KiB. It fills as pages are touched and then stays: resident memory
-# reaches its plateau sooner with a smaller cache. 1 MiB holds the hot pages (recent user_data rows, the
+# reaches its plateau sooner with a smaller cache. 1 MiB holds the hot pages (recent session rows, the
 # update-id index); a miss costs a read from the OS page cache, microseconds (bench/load.py: no change).
 CACHE_KIB = 1024
 
@@ -91,7 +91,7 @@ class Database:
         return self._db
 
     async def open(self) -> None:
-        """Open (once) and migrate; persistence calls this before its first read, ahead of post_init."""
+        """Open (once) and migrate; idempotent, so every channel can call it before its first read."""
         if self._db is not None:
             return
         self._db = await aiosqlite.connect(self.path, timeout=self.busy_timeout)

@@ -76,7 +76,7 @@ def _logical_lines(raw: list[str]) -> list[str]:
 def _is_bare_heading(line: str) -> bool:
     """A heading with no sentence after it (五、材料报送要求) ends its line even without punctuation."""
     m = _LEVEL1.match(line) or _LEVEL2.match(line)
-    return bool(m) and len(m.group(2)) <= 20 and not re.search(r"[，。；：]", m.group(2))
+    return m is not None and len(m.group(2)) <= 20 and not re.search(r"[，。；：]", m.group(2))
 
 
 def split_documents(text: str, numbers: list[str]) -> dict[str, list[str]]:

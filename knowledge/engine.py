@@ -28,7 +28,7 @@ PREVIEW = 300  # characters of each option shown when asking which one is meant
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Decision thresholds, tuned on the example questions (see tests/test_engine_decisions.py)."""
+    """Decision thresholds, tuned on the example and probe questions (tests/test_engine.py, bench/retrieval.py)."""
 
     min_coverage: float = 0.5  # share of the question's content the whole knowledge base must cover
     min_entry_coverage: float = 0.3  # …and the best entry itself

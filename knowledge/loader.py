@@ -134,9 +134,10 @@ def _cross_check(kb: KnowledgeBase) -> None:
         if entry.questions_en and not entry.answer_en:
             problems.append(f"faq {entry.id}: English questions but no answer_en")
     facts = kb.facts
-    for item in [*facts.deadlines, *facts.contacts, *facts.quotas, *facts.materials, *facts.procedure]:
-        if item.clause not in kb.clauses:
-            problems.append(f"facts: {getattr(item, 'id', item)}: unknown clause {item.clause}")
+    cited = [(item.id, item.clause) for items in (facts.deadlines, facts.contacts, facts.quotas, facts.materials)
+             for item in items]
+    cited += [(step.text, step.clause) for step in facts.procedure]
+    problems += [f"facts: {name}: unknown clause {clause}" for name, clause in cited if clause not in kb.clauses]
     for deadline in facts.deadlines:
         if deadline.clause in kb.clauses and _squash(deadline.quote) not in _squash(kb.clauses[deadline.clause].text):
             problems.append(f"deadline {deadline.id}: quote not found in clause {deadline.clause}")

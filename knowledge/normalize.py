@@ -21,7 +21,7 @@ _TOKEN_RUN = re.compile(r"[\u3400-\u9fff]+|[a-z0-9@._\-]+")
 _INVISIBLE = re.compile(r"[\u0000-\u001f\u007f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
 
 
-def _load_t2s() -> dict[int, str]:
+def _load_t2s() -> dict[int, int]:
     trad, simp = resources.files("knowledge").joinpath("data/t2s.txt").read_text("utf-8").splitlines()[:2]
     return str.maketrans(trad, simp)
 

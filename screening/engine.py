@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from screening.models import Criterion, NextStep, Note, Profile, Reason, Result, Screening
+from screening.models import Criterion, NextStep, Note, Outcome, Profile, Reason, Result, Screening, Track
 from screening.retirement import retirement_age, retirement_date
 from screening.rules import Criteria
 
@@ -32,7 +32,7 @@ class Verdict:
     missing: list[str] = field(default_factory=list)
 
 
-def determine_track(p: Profile) -> tuple[str | None, bool]:
+def determine_track(p: Profile) -> tuple[Track | None, bool]:
     """The track after 四（二）: both a senior title and 高级技师 or above means the high-skill track."""
     if p.senior_title and p.skill_level in HIGH_SKILL:
         return "skilled", True
@@ -87,6 +87,7 @@ def _retirement(p: Profile, crit: Criteria, track: str | None) -> Verdict:
     if len(set(reached.values())) > 1:
         return Verdict("unknown", missing=["gender"] if p.gender is None else ["female_post"])
     cat = categories[0]
+    values: dict[str, Any]
     if len(categories) > 1:  # all categories agree: the date that decides
         decisive = max(dates.values()) if reached[cat] else min(dates.values())
         values = {"scope": "all_reached" if reached[cat] else "none_reached", "date": decisive}
@@ -131,7 +132,7 @@ class _Tally:
     unknown: bool = False
 
     @property
-    def outcome(self) -> str:
+    def outcome(self) -> Outcome:
         return "ineligible" if self.hard_fail else "review" if (self.soft_fail or self.unknown) else "eligible"
 
 
@@ -177,7 +178,7 @@ def screen(p: Profile, crit: Criteria) -> Screening:
                      cutoff_date=crit.parameters.cutoff_date)
 
 
-def next_steps(crit: Criteria, track: str | None) -> list[NextStep]:
+def next_steps(crit: Criteria, track: Track | None) -> list[NextStep]:
     """Where and by when to submit, which office and contact, and the materials: facts the result points at.
     A step whose deadline or contact the round does not have (no city letter) is left out."""
     facts = crit.facts
@@ -189,7 +190,8 @@ def next_steps(crit: Criteria, track: str | None) -> list[NextStep]:
             continue
         clause = spec.clause or (deadlines[spec.deadline].clause if spec.deadline else "")
         if spec.contact == "track":
-            for t in [track] if track else list(crit.tracks):
+            tracks: list[Track] = [track] if track else ["professional", "skilled"]
+            for t in tracks:
                 steps.append(NextStep(kind=spec.kind, clause=clause, track=t, deadline=spec.deadline, contact=t))
         elif not spec.contact or spec.contact in contacts:
             steps.append(NextStep(kind=spec.kind, clause=clause, deadline=spec.deadline, contact=spec.contact))

@@ -15,7 +15,8 @@ import re
 import tomllib
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as default
 from importlib import resources
 from typing import Any, Literal
 
@@ -82,7 +83,7 @@ class Question:
     text_en: str
     clause: str
     options: list[Option]
-    selected: list[str] = field(default_factory=list)  # multi: what the draft holds so far
+    selected: list[str] = default(default_factory=list)  # multi: what the draft holds so far
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,7 @@ class Done:
 
     screening: Screening
     early: bool
-    excluded_by: list[str] = field(default_factory=list)  # fields whose answers excluded the applicant
+    excluded_by: list[str] = default(default_factory=list)  # fields whose answers excluded the applicant
 
 
 Step = Question | Done

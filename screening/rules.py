@@ -82,8 +82,9 @@ def load_criteria(kb: KnowledgeBase, path: Path | None = None) -> Criteria:
         first = exc.errors()[0]
         raise CriteriaError(f"{path.name}: {'.'.join(map(str, first['loc']))}: {first['msg']}") from exc
 
-    cited = [*data.criteria, *data.achievements, *data.tracks, *data.steps, *data.notes]
-    unknown = [c.clause for c in cited if c.clause and c.clause not in kb.clauses]
+    cited = [item.clause for items in (data.criteria, data.achievements, data.tracks, data.steps, data.notes)
+             for item in items]
+    unknown = [clause for clause in cited if clause and clause not in kb.clauses]
     if data.parameters.cutoff_clause not in kb.clauses:
         unknown.append(data.parameters.cutoff_clause)
     if unknown:
