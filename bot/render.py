@@ -79,7 +79,7 @@ def next_step_text(step: NextStep, crit: Criteria, kb: KnowledgeBase, today: dt.
 
 def note_text(note: Note, crit: Criteria, kb: KnowledgeBase, pb: Phrasebook) -> str:
     citation = kb.citation(note.clause) if note.clause else ""
-    return pb(f"note.{note.kind}", citation=citation, reserve_year=crit.parameters.reserve_year or "")
+    return pb(f"note.{note.kind}", citation=citation, reserve_year=crit.round.reserve_year or "")
 
 
 def screening_json(result: Screening, crit: Criteria, kb: KnowledgeBase, today: dt.date,

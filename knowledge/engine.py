@@ -1,8 +1,14 @@
 """Answer a question about the notice: answer with citations, ask to clarify, or refuse and name a contact.
 
-A pure function of the knowledge base, the question and today's date. Ranking is BM25 over FAQ variants,
-answers and the notice's clauses; the decision rests on how much of the question the best entry covers,
-because a confident wrong answer is the worst outcome.
+``Engine.ask`` is a short pipeline, each step a function of the knowledge base, the question and the date:
+  read    what is asked (attributes) and about what (subjects), and the years that name a round
+  guard   named rules (guards.toml) that say the notice does not answer this
+  facts   a contact's phone, email, address or person looked up, or said to be missing
+  rank    BM25 over FAQ variants, answers and clauses
+  decide  the best entry consistent with the reading (it answers what is asked, about the same subject), or
+          a clarification between close ones, or a refusal when nothing covers the question
+  ground  the answer must be about the round the question names
+A confident wrong answer is the worst outcome, so every step can refuse, and a refusal names the contact.
 """
 
 from __future__ import annotations
@@ -12,34 +18,20 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from rapidfuzz import fuzz, process
-
-from knowledge.index import Bm25
+from knowledge.facts_answer import contact_answer
+from knowledge.guards import Guard, Guards
 from knowledge.loader import KnowledgeBase
 from knowledge.models import FaqEntry
-from knowledge.normalize import Normalizer, content_grams, fold, is_english
-from knowledge.phrasebook import phrases
-from knowledge.render import render, render_contact
+from knowledge.phrasebook import Phrasebook, phrases
+from knowledge.reading import Reader, Reading
+from knowledge.render import Renderer, render_contact
+from knowledge.retrieval import CLAUSE_PREFIX, Candidate, Ranking, Retriever, Thresholds
 
 Kind = Literal["answer", "clarify", "refuse"]
-CLAUSE_PREFIX = "clause:"
 PREVIEW = 300  # characters of each option shown when asking which one is meant
-
-
-@dataclass(frozen=True)
-class Thresholds:
-    """Decision thresholds, tuned on the example and probe questions (tests/test_engine.py, bench/retrieval.py)."""
-
-    min_coverage: float = 0.5  # share of the question's content the whole knowledge base must cover
-    min_entry_coverage: float = 0.3  # …and the best entry itself
-    clarify_ratio: float = 0.93  # a runner-up this close to the best makes the engine ask
-    clarify_min_coverage: float = 0.75  # …and it must cover the question nearly as well
-    alternatives_ratio: float = 0.8  # …or this close when the question offers alternatives (A还是B, A or B)
-    covering_ratio: float = 0.5  # a runner-up that covers the question may replace a best that does not
-    near_exact: float = 90.0  # rapidfuzz ratio to a variant that settles the match outright
-    clause_weight: float = 0.75  # clauses rank below curated answers on equal terms
-    answer_weight: float = 0.6  # an answer's own text counts less than its question variants
-    unigram_weight: float = 1.0  # measured: 0.5 or 0.3 lose 3-4 of the 239 example and probe cases
+# Subject families whose members exclude each other: an answer about the skilled office is not about the
+# professional one. An entry about one member is not given for a question naming only another.
+_FAMILIES = ("office", "track", "dept", "place", "topic")
 
 
 @dataclass(frozen=True)
@@ -56,6 +48,7 @@ class Answer:
     option_ids: list[str] = field(default_factory=list)
     entry_id: str | None = None
     english: bool = False
+    guard: str | None = None  # the guard that refused, if one did (shown by /unanswered)
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -68,186 +61,141 @@ class Answer:
             "kind": self.kind,
             "entry": self.entry_id,
             "option_ids": self.option_ids,
+            "guard": self.guard,
         }
 
 
-@dataclass
-class _Side:
-    """One language's index and normaliser."""
-
-    normalizer: Normalizer
-    bm25: Bm25
-    vocab: dict[str, set[str]]
-    all_vocab: set[str]
-    variants: list[str]
-    variant_owner: list[str]
-    by_owner: dict[str, list[str]]  # each entry's normalised variants, for the tie-break
-
-
 class Engine:
-    """Built once per knowledge base (cheap: well under a second); ``ask`` is the hot path."""
+    """Built once per knowledge base (well under a second); ``ask`` is the hot path."""
 
     def __init__(self, kb: KnowledgeBase, thresholds: Thresholds | None = None) -> None:
         self.kb = kb
         self.t = thresholds or Thresholds()
         self.entries: dict[str, FaqEntry] = {e.id: e for e in kb.faq}
-        lex = kb.lexicon
-        self._oos = tuple(fold(w) for w in lex.out_of_scope)
-        self._anchors = tuple(fold(w) for w in lex.anchors)
-        self._other_schemes = tuple(fold(w) for w in lex.other_schemes)
-        self._own_scheme = tuple(fold(w) for w in lex.own_scheme)
-        self._off_topic_patterns = tuple(re.compile(p) for p in lex.off_topic_patterns)
-        self._elsewhere = tuple(fold(w) for w in lex.elsewhere)
-        self._about_people = tuple(fold(w) for w in lex.about_people)
-        self._own_region = tuple(fold(w) for w in lex.own_region)
-        self._other_cities = tuple(fold(w) for w in lex.other_cities)
-        self._relative_years = {fold(k): v for k, v in lex.relative_years.items()}
-        self._personal_year = tuple(fold(w) for w in lex.personal_year_words)
-        self._alternatives = re.compile("|".join(re.escape(fold(w)) for w in lex.alternatives) or "(?!)")
-        self._junction = frozenset(lex.function_chars)
-        # a Chinese question may carry English words (专技处 phone): the English stop words go there too
-        zh = Normalizer(tuple(tuple(g) for g in lex.synonyms), tuple(lex.fillers), frozenset(lex.stopwords_en))
-        en = Normalizer(tuple(tuple(g) for g in lex.synonyms_en), tuple(lex.fillers_en), frozenset(lex.stopwords_en),
-                        english=True)
-        self._zh = self._build(zh, english=False)
-        self._en = self._build(en, english=True)
+        city = kb.city_document
+        self.reader = Reader(kb.vocabulary, city.place if city else "", city.place_en if city else "",
+                             kb.lexicon.relative_years)
+        self.guards = Guards(kb.guards)
+        self.retriever = Retriever(kb, self.t)
+        self.base_year = kb.facts.round.year
 
-    # ------------------------------------------------------------------ index
-    def _build(self, norm: Normalizer, english: bool) -> _Side:
-        bm25 = Bm25()
-        variants: list[str] = []
-        owners: list[str] = []
-        for e in self.kb.faq:
-            questions = e.questions_en if english else [*e.questions, e.topic]
-            if not questions:
-                continue
-            for q in questions:
-                bm25.add(e.id, norm.tokens(q))
-                variants.append(norm.text(q))
-                owners.append(e.id)
-            answer = e.answer_en if english else e.answer
-            bm25.add(e.id, norm.tokens(re.sub(r"\{[^}]*\}", " ", answer)), self.t.answer_weight)
-        if not english:
-            for clause in self.kb.clauses.values():
-                if len(clause.text) > len(clause.label) + len(clause.heading) + 4:
-                    bm25.add(CLAUSE_PREFIX + clause.id, norm.tokens(clause.text), self.t.clause_weight)
-        bm25.freeze(damped=frozenset(t for term in self.kb.lexicon.generic_terms for t in norm.tokens(term)))
-        vocab = bm25.vocabularies()
-        by_owner: dict[str, list[str]] = {}
-        for variant, owner in zip(variants, owners, strict=True):
-            by_owner.setdefault(owner, []).append(variant)
-        return _Side(norm, bm25, vocab, set().union(*vocab.values()), variants, owners, by_owner)
+    # ------------------------------------------------------------------ the pipeline
+    def read(self, question: str) -> Reading:
+        return self.reader.read(question, self.base_year)
 
-    # ------------------------------------------------------------------ asking
     def ask(self, question: str, today: dt.date) -> Answer:
         """Decide: answer, clarify or refuse."""
-        english = is_english(question)
-        side = self._en if english else self._zh
-        folded = fold(question)
-        tokens = side.normalizer.tokens(question)
-        if not tokens:
+        reading = self.read(question)
+        if not re.search(r"\w", reading.text):
+            return self._refuse(reading.english, empty=True)
+        guard = self.guards.check(reading, self.base_year)
+        if guard is not None:
+            return self._guarded(guard, reading, today)
+        looked_up = contact_answer(self.kb, reading, phrases("en" if reading.english else "zh"))
+        if looked_up is not None:
+            text, sources, found = looked_up
+            return Answer(found, text, sources, [self.kb.citation(c) for c in sources], 1.0,
+                          "answer" if found else "refuse", entry_id="fact:contact", english=reading.english)
+        ranking = self.retriever.rank(question, reading.english)
+        routed = self._route(reading)
+        if routed is not None and ranking.overall >= self.t.min_coverage:
+            return self._ground(self.answer_entry(routed, today, reading.english, score=ranking.overall), reading)
+        reply = self._decide(ranking, reading, today)
+        return self._ground(reply, reading)
+
+    def _route(self, reading: Reading) -> str | None:
+        """The one entry that answers what is asked about what is named, by the entries' own annotations:
+        most asked attributes answered, then most named subjects covered, then the most specific entry."""
+        if not reading.attributes or not reading.subjects:
+            return None
+        scored: list[tuple[tuple[int, int, float], str]] = []
+        for e in self.kb.faq:
+            answered = reading.attributes & set(e.answers)
+            covered = reading.subjects & set(e.about)
+            if e.kind != "answer" or not answered or not covered or not self._consistent(e.id, reading):
+                continue
+            scored.append(((len(answered), len(covered), len(covered) / len(e.about)), e.id))
+        if not scored:
+            return None
+        scored.sort(reverse=True)
+        if len(scored) > 1 and scored[0][0] == scored[1][0]:
+            return None  # a tie: the ranking decides
+        return scored[0][1]
+
+    def _decide(self, ranking: Ranking, reading: Reading, today: dt.date) -> Answer:
+        english = reading.english
+        if ranking.exact is not None and self._consistent(ranking.exact, reading):
+            return self.answer_entry(ranking.exact, today, english)
+        if not ranking.candidates:
             greeting = next((e.id for e in self.kb.faq if e.kind == "chitchat"), None)
-            if greeting and re.search(r"\w", folded):  # only fillers (你好, 请问): a greeting, not silence
+            if greeting and not ranking.normalized.strip():  # only courtesies (你好, 请问): a greeting
                 return self.answer_entry(greeting, today, english)
-            return self._refuse(english, empty=True)
-        normalized = side.normalizer.text(question)
-        if all(t.isdigit() for t in tokens):  # a bare number is not a question
-            return self._refuse(english, normalized=normalized)
-        if self._off_topic(folded, normalized):
-            return self._refuse(english, normalized=normalized)
-
-        scores = side.bm25.scores(tokens, self.t.unigram_weight)
-        if not scores:
-            return self._refuse(english, normalized=normalized)
-        exact = process.extractOne(normalized, side.variants, scorer=fuzz.ratio, score_cutoff=self.t.near_exact)
-        if exact is not None:
-            reply = self.answer_entry(side.variant_owner[exact[2]], today, english, score=exact[1] / 100)
-            return reply if self._grounded(folded, reply) else self._refuse(english, normalized=normalized)
-
-        ranked = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)[:5]
-        ranked = self._tie_break(normalized, ranked, side)
-        grams = content_grams(tokens)
-        best_id, best = ranked[0]
-        coverage = side.bm25.coverage(grams, side.vocab[best_id], self._junction)
-        if coverage < self.t.min_entry_coverage:  # ranked first on rare characters, but does not cover the question
-            best_id, best, coverage = self._covering(ranked, grams, side, best) or (best_id, best, coverage)
-        overall = side.bm25.coverage(grams, side.all_vocab, self._junction)
-        if overall < self.t.min_coverage or coverage < self.t.min_entry_coverage:
-            return self._refuse(english, score=min(overall, coverage), normalized=normalized)
-
-        reply = self.answer_entry(best_id, today, english, score=coverage)
-        if not self._grounded(folded, reply):
-            return self._refuse(english, score=coverage, normalized=normalized)
-
-        floor = max(self.t.clarify_min_coverage, coverage - 0.05)
-        ratio = self.t.clarify_ratio
-        if self._alternatives.search(normalized):  # 专技处还是职建处: the asker names two things, show both
-            floor, ratio = min(floor, coverage - 0.15), self.t.alternatives_ratio
-        close = [
-            oid for oid, s in ranked[1:3]
-            if s >= ratio * best
-            and self._topic(oid) != self._topic(best_id)
-            and side.bm25.coverage(grams, side.vocab[oid], self._junction) >= floor
-        ]
+            return self._refuse(english, reading=reading)
+        candidates = [c for c in ranking.candidates if self._consistent(c.owner, reading)]
+        if not candidates:
+            return self._refuse(english, score=ranking.overall, reading=reading)
+        candidates = self._prefer_answering(candidates, reading)
+        best = candidates[0]
+        if best.coverage < self.t.min_entry_coverage:  # ranked first on rare characters, but does not cover it
+            best = next((c for c in candidates[1:] if c.score >= self.t.covering_ratio * candidates[0].score
+                         and c.coverage >= self.t.min_entry_coverage), best)
+        if ranking.overall < self.t.min_coverage or best.coverage < self.t.min_entry_coverage:
+            return self._refuse(english, score=min(ranking.overall, best.coverage), reading=reading)
+        reply = self.answer_entry(best.owner, today, english, score=best.coverage)
+        close = self._close(best, candidates, ranking)
         if close:
-            return self._clarify([reply, *(self.answer_entry(o, today, english) for o in close)], english, coverage)
+            return self._clarify([reply, *(self.answer_entry(c.owner, today, english) for c in close)], english,
+                                 best.coverage)
         return reply
 
-    def _grounded(self, folded: str, answer: Answer) -> bool:
-        """The answer is about what was asked: no other round's year, no other city's local arrangements."""
-        if any(city in folded for city in self._other_cities) and answer.sources[:1] and \
-                answer.sources[0].startswith("yq."):
-            return False
-        if any(w in folded for w in self._personal_year):
+    def _prefer_answering(self, candidates: list[Candidate], reading: Reading) -> list[Candidate]:
+        """When the question says what it asks (a deadline, a quota …), an entry that answers it goes first, if
+        it ranks at least half as well as the best."""
+        asked = reading.attributes
+        if not asked or self._answers(candidates[0].owner) & asked:
+            return candidates
+        for c in candidates[1:]:
+            if self._answers(c.owner) & asked and c.score >= self.t.covering_ratio * candidates[0].score \
+                    and c.coverage >= self.t.min_entry_coverage:
+                return [c, *(x for x in candidates if x is not c)]
+        return candidates
+
+    def _close(self, best: Candidate, candidates: list[Candidate], ranking: Ranking) -> list[Candidate]:
+        """Runners-up close enough to the best, on another topic, that the engine should ask which is meant."""
+        floor = max(self.t.clarify_min_coverage, best.coverage - 0.05)
+        ratio = self.t.clarify_ratio
+        if ranking.alternatives:  # 专技处还是职建处: the asker names two things, show both
+            floor, ratio = min(floor, best.coverage - 0.15), self.t.alternatives_ratio
+        others = [c for c in candidates if c is not best][:2]
+        return [c for c in others if c.score >= ratio * best.score and self._topic(c.owner) != self._topic(best.owner)
+                and c.coverage >= floor]
+
+    def _answers(self, owner: str) -> set[str]:
+        entry = self.entries.get(owner)
+        return set(entry.answers) if entry else set()
+
+    def _consistent(self, owner: str, reading: Reading) -> bool:
+        """An entry about one member of a subject family (the skilled office) is not an answer to a question
+        that names only another member (the professional office)."""
+        entry = self.entries.get(owner)
+        if entry is None or not entry.about:
             return True
-        base = self.kb.main_document.issued.year
-        years = {int(y) for y in re.findall(r"(?<!\d)(20[1-3]\d)(?!\d)", folded)}
-        years |= {base + shift for word, shift in self._relative_years.items() if word in folded}
-        if years <= {base}:
-            return True
+        for family in _FAMILIES:
+            mine = {s for s in entry.about if s.startswith(family + ".")}
+            asked = {s for s in reading.subjects if s.startswith(family + ".")}
+            if mine and asked and not mine & asked:
+                return False
+        return True
+
+    def _ground(self, answer: Answer, reading: Reading) -> Answer:
+        """The answer is about the round the question names: a year it never mentions means another round."""
+        other = reading.years - {self.base_year}
+        if not other or not answer.found:
+            return answer
         cited = answer.answer + "".join(self.kb.clause(c).text for c in answer.sources)
-        return all(y == base or str(y) in cited for y in years)
-
-    def _covering(self, ranked: list[tuple[str, float]], grams: list[str], side: _Side,
-                  best: float) -> tuple[str, float, float] | None:
-        """The best-scoring runner-up that does cover the question, if it scores at least half as well."""
-        for owner, score in ranked[1:]:
-            if score < self.t.covering_ratio * best:
-                break
-            coverage = side.bm25.coverage(grams, side.vocab[owner], self._junction)
-            if coverage >= self.t.min_entry_coverage:
-                return owner, score, coverage
-        return None
-
-    def _off_topic(self, folded: str, normalized: str) -> bool:
-        """Names another service (社保, 公积金 …) or scheme (省政府特殊津贴), or asks how to obtain a credential
-        (专利怎么申请), and names nothing of this allowance."""
-        if any(w in folded for w in self._other_schemes) and not any(w in folded for w in self._own_scheme):
-            return True
-        if any(w in folded for w in self._elsewhere) and not any(w in folded for w in self._own_region):
-            return True
-        if any(w in folded for w in self._about_people):
-            return True
-        if any(a in folded or a in normalized for a in self._anchors):
-            return False
-        if any(p.search(folded) for p in self._off_topic_patterns):
-            return True
-        for word in self._oos:
-            if word.isascii():
-                if re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])", folded):
-                    return True
-            elif word in folded:
-                return True
-        return False
-
-    def _tie_break(self, normalized: str, ranked: list[tuple[str, float]], side: _Side) -> list[tuple[str, float]]:
-        """Nudge near-equal BM25 scores by surface similarity to each entry's closest variant."""
-        top = ranked[0][1]
-        adjusted = []
-        for owner, score in ranked:
-            sim = max((fuzz.ratio(normalized, v) for v in side.by_owner.get(owner, ())), default=0.0)
-            adjusted.append((owner, score + 0.04 * top * sim / 100))
-        return sorted(adjusted, key=lambda kv: kv[1], reverse=True)
+        if all(str(y) in cited for y in other):
+            return answer
+        return self._refuse(reading.english, score=answer.score, reading=reading, say="other_round")
 
     def _topic(self, owner: str) -> str:
         if owner.startswith(CLAUSE_PREFIX):
@@ -257,15 +205,17 @@ class Engine:
     # ------------------------------------------------------------------ rendering
     def answer_entry(self, owner: str, today: dt.date, english: bool = False, score: float = 1.0) -> Answer:
         """The full answer of one entry (also used when the user picks a clarification option)."""
+        pb = phrases("en" if english else "zh")
         if owner.startswith(CLAUSE_PREFIX):
             clause = self.kb.clause(owner.removeprefix(CLAUSE_PREFIX))
-            text = phrases("en" if english else "zh")("engine.clause_answer", label=clause.label, text=clause.text)
+            text = pb("engine.clause_answer", label=clause.label, text=clause.text)
             return Answer(True, text, [clause.id], [clause.citation], score, "answer", entry_id=owner,
                           english=english)
         entry = self.entries[owner]
-        template = entry.answer_en if english and entry.answer_en else entry.answer
-        text, used = render(template, self.kb.facts, today, english=english and bool(entry.answer_en))
-        sources = list(dict.fromkeys([*entry.clauses, *used]))
+        localized = english and bool(entry.answer_en)
+        renderer = Renderer(self.kb.facts, self.kb.documents, today, phrases("en" if localized else "zh"))
+        text = renderer.render(entry.answer_en if localized else entry.answer)
+        sources = list(dict.fromkeys([*entry.clauses, *renderer.used]))
         citations = [self.kb.citation(c) for c in sources]
         if entry.kind == "gap":
             text = f"{text}\n{self._contact_hint(english)}"
@@ -281,10 +231,10 @@ class Engine:
         labels = [self.label(o, english) for o in owners]
         previews = [pb("engine.option", n=n, label=label, preview=a.answer.replace(chr(10), " ")[:PREVIEW])
                     for n, (label, a) in enumerate(zip(labels, answers, strict=True), 1)]
-        head = pb("engine.clarify")
         sources = list(dict.fromkeys(s for a in answers for s in a.sources))
-        return Answer(True, head + "\n" + "\n".join(previews), sources, [self.kb.citation(s) for s in sources],
-                      score, "clarify", options=labels, option_ids=owners, english=english)
+        return Answer(True, pb("engine.clarify") + "\n" + "\n".join(previews), sources,
+                      [self.kb.citation(s) for s in sources], score, "clarify", options=labels, option_ids=owners,
+                      english=english)
 
     def label(self, owner: str, english: bool = False) -> str:
         """A short name for an entry, for buttons and lists."""
@@ -312,14 +262,34 @@ class Engine:
         facts = self.kb.facts
         return list(dict.fromkeys(facts.contact(c).clause for c in contacts if facts.has_contact(c)))
 
-    def _refuse(self, english: bool, score: float = 0.0, empty: bool = False, normalized: str = "") -> Answer:
+    def _guarded(self, guard: Guard, reading: Reading, today: dt.date) -> Answer:
+        """A guard's refusal: its gap entry when it names one, else its kind of refusal."""
+        if guard.entry:
+            answer = self.answer_entry(guard.entry, today, reading.english)
+            return Answer(False, answer.answer, answer.sources, answer.citations, 0.0, "refuse",
+                          entry_id=guard.entry, english=reading.english, guard=guard.name)
+        refused = self._refuse(reading.english, reading=reading, say=guard.say or "off_topic")
+        return Answer(False, refused.answer, refused.sources, refused.citations, 0.0, "refuse",
+                      english=reading.english, guard=guard.name)
+
+    def _refuse(self, english: bool, score: float = 0.0, empty: bool = False, reading: Reading | None = None,
+                say: str = "off_topic") -> Answer:
         """No answer; the contacts it names instead are cited like any other fact."""
         pb = phrases("en" if english else "zh")
         if empty:
             return Answer(False, pb("bot.empty"), [], [], score, "refuse", english=english)
-        skilled = any(term in normalized.split() for term in ("高技能人才", "skilled"))
-        doc = self.kb.main_document
-        text = pb("engine.refuse", title=(doc.title_en or doc.title) if english else doc.title, number=doc.number,
-                  hint=self._contact_hint(english, skilled))
+        skilled = reading is not None and "track.skilled" in reading.subjects
+        text = self._refusal_text(pb, say, self._contact_hint(english, skilled), reading)
         sources = self._hint_sources(skilled)
         return Answer(False, text, sources, [self.kb.citation(c) for c in sources], score, "refuse", english=english)
+
+    def _refusal_text(self, pb: Phrasebook, say: str, hint: str, reading: Reading | None) -> str:
+        doc = self.kb.main_document
+        city = self.kb.city_document
+        values = {"title": (doc.title_en or doc.title) if pb.english else doc.title, "number": doc.number,
+                  "hint": hint, "year": self.base_year,
+                  "city": (city.place_en if pb.english else city.place) if city else ""}
+        if say == "other_city" and city is None:
+            say = "elsewhere"
+        return pb(f"guard.{say}", **values)
+

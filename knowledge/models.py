@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -89,7 +88,22 @@ class Step(_Data):
     clause: str
 
 
+class Round(_Data):
+    """The round's own numbers and dates, each as the notice states it (the criteria read them too)."""
+
+    year: int
+    cutoff_date: dt.date  # 二（五）: the statutory retirement age reached by this date
+    cutoff_clause: str
+    recent_years: int = Field(ge=1)  # 二（三）: in post within the last N years
+    min_years_in_occupation: int = Field(ge=0)  # 一（二）: N years or more in the occupation
+    reserve_year: int | None = None  # 二（三）: the earlier round whose reserve candidates come first
+    info_form_copies: int = Field(ge=1)  # 五（一）1: copies of the information form
+    proof_copies: int = Field(ge=1)
+    basis: str = ""  # the ministry's notice this one implements
+
+
 class Facts(_Data):
+    round: Round
     deadlines: list[Deadline]
     contacts: list[Contact]
     quotas: list[Quota]
@@ -104,6 +118,9 @@ class Facts(_Data):
 
     def deadline(self, deadline_id: str) -> Deadline:
         return next(d for d in self.deadlines if d.id == deadline_id)
+
+    def quota(self, quota_id: str) -> Quota:
+        return next(q for q in self.quotas if q.id == quota_id)
 
 
 class FaqEntry(_Data):
@@ -122,6 +139,9 @@ class FaqEntry(_Data):
     answer_en: str = ""
     clauses: list[str] = Field(min_length=1)
     kind: Literal["answer", "gap", "chitchat"] = "answer"
+    answers: list[str] = []  # the attributes it answers (vocabulary.toml): deadline, phone, quota …
+    about: list[str] = []  # the subjects it is about: office.skilled, track.professional …
+    needs: list[str] = []  # facts the round must have for the entry to exist (deadline:city in a city letter)
 
     @field_validator("questions", "questions_en")
     @classmethod
@@ -141,38 +161,6 @@ class Lexicon(_Data):
     stopwords_en: list[str] = []
     generic_terms: list[str] = []  # weigh little in ranking: every question of this domain has them
     function_chars: str = ""  # unseen bigrams with these are word junctions, not content
-    # Words of other services (社保, 公积金 …): a query using them is refused unless it also names this
-    # allowance (anchors).
-    out_of_scope: list[str]
-    anchors: list[str]
-    # Other schemes whose names contain this one's words (省政府特殊津贴): refused even though they name an
-    # allowance, unless the question also names this one (国务院).
-    other_schemes: list[str] = []
-    own_scheme: list[str] = []
-    # Questions that belong to another service though they use this notice's words (专利怎么申请, 处长是谁), as
-    # regular expressions over the folded text: refused unless the question names this allowance.
-    off_topic_patterns: list[str] = []
     alternatives: list[str] = []  # words that offer a choice (还是, or): the engine then shows close runners-up
-    # Places this notice does not cover (北京, 其他省): refused unless the question also names its own region.
-    elsewhere: list[str] = []
-    # Questions about people rather than the procedure (处长是谁): refused even when they name an office.
-    about_people: list[str] = []
-    own_region: list[str] = []
-    # The province's other cities: an answer that holds for Yangquan only (its first clause is the Yangquan
-    # letter's) is not given to a question about one of them.
-    other_cities: list[str] = []
-    # Years named relative to the notice's (去年 = the year before it); a year the chosen answer and its
-    # clauses never mention means the question is about another round. Not checked when the year is about the
-    # asker (出生, 退休, 岁).
+    # Years named relative to the round's (去年 = the year before it): the reader counts them as round years.
     relative_years: dict[str, int] = {}
-    personal_year_words: list[str] = []
-
-    @field_validator("off_topic_patterns")
-    @classmethod
-    def _compiles(cls, patterns: list[str]) -> list[str]:
-        for pattern in patterns:
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise ValueError(f"not a regular expression: {pattern!r} ({exc})") from exc
-        return patterns

@@ -68,7 +68,7 @@ def _achievements(p: Profile, prefix: str, dual: bool) -> Verdict:
 def _retirement(p: Profile, crit: Criteria, track: str | None) -> Verdict:
     """Reached the statutory retirement age by the cutoff? Decided only when every category the profile leaves
     open gives the same answer; the values say which date decides."""
-    cutoff = crit.parameters.cutoff_date
+    cutoff = crit.round.cutoff_date
     if p.birth_date is None:
         return Verdict("unknown", missing=["birth_date"] + (["gender"] if p.gender is None else []))
     if p.gender == "male":
@@ -113,7 +113,7 @@ def evaluate(c: Criterion, p: Profile, crit: Criteria, track: str | None, dual: 
     if c.test == "at_least_years":
         if p.years_in_occupation is None:
             return Verdict("unknown", missing=["years_in_occupation"])
-        return Verdict("pass" if p.years_in_occupation >= crit.parameters.min_years_in_occupation else "fail")
+        return Verdict("pass" if p.years_in_occupation >= crit.round.min_years_in_occupation else "fail")
     if c.test == "any_professional":
         return _achievements(p, "P", dual)
     if c.test == "any_skilled":
@@ -175,7 +175,7 @@ def screen(p: Profile, crit: Criteria) -> Screening:
     ordered = [f for f in FACT_ORDER if f in tally.missing]
     return Screening(outcome=tally.outcome, track=track, reasons=tally.reasons, missing=ordered,
                      next_steps=next_steps(crit, track), notes=notes(crit, p),
-                     cutoff_date=crit.parameters.cutoff_date)
+                     cutoff_date=crit.round.cutoff_date)
 
 
 def next_steps(crit: Criteria, track: Track | None) -> list[NextStep]:

@@ -24,8 +24,8 @@ def criteria_faq(crit: Criteria) -> list[FaqEntry]:
             id=f"criterion.{c.id}", topic=zh(f"criterion.{c.id}.label", **label_values(crit, zh)),
             questions=c.questions, answer=c.rule, clauses=[c.clause],
             questions_en=c.questions_en if c.rule_en else [], answer_en=c.rule_en,
+            answers=["eligibility", "conditions"], about=[f"track.{c.tracks[0]}"] if len(c.tracks) == 1 else [],
         ))
-    recent = crit.parameters.recent_years
     for a in crit.achievements.values():
         if not a.questions:
             continue
@@ -36,17 +36,17 @@ def criteria_faq(crit: Criteria) -> list[FaqEntry]:
             topic=zh("faq.achievement_topic", track=track.name, number=number, short=a.short),
             questions=a.questions,
             answer=zh("faq.achievement", track=track.name, number=number, short=a.short, body=body,
-                      basics=track.basics, recent_years=recent),
-            clauses=[a.clause, track.clause, "2.3"],
+                      basics=track.basics),
+            clauses=[a.clause, track.clause, "2.3"], answers=["eligibility", "conditions"], about=[f"track.{track.id}"],
             questions_en=a.questions_en if a.short_en else [],
             answer_en=en("faq.achievement", track=track.name_en, number=number, short=a.short_en, body=body,
-                         basics=track.basics_en, recent_years=recent) if a.short_en else "",
+                         basics=track.basics_en) if a.short_en else "",
         ))
     return entries
 
 
 def label_values(crit: Criteria, pb) -> dict[str, object]:
     """The round's values that criterion labels and explanations name (the cutoff, the years)."""
-    p = crit.parameters
-    return {"cutoff": pb.date(p.cutoff_date), "min_years": p.min_years_in_occupation,
-            "recent_years": p.recent_years, "reserve_year": p.reserve_year or ""}
+    r = crit.round
+    return {"cutoff": pb.date(r.cutoff_date), "min_years": r.min_years_in_occupation,
+            "recent_years": r.recent_years, "reserve_year": r.reserve_year or ""}

@@ -79,15 +79,11 @@ class RetirementRule(BaseModel):
 
 
 class Parameters(BaseModel):
-    """The round's dated and counted values that the rules read (OpenFisca-style parameters)."""
+    """What the rules read that does not change between rounds; the round's own dates and years (the cutoff,
+    近N年, N年以上) are the round's facts (knowledge/data/facts.toml, ``[facts.round]``)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    cutoff_date: dt.date
-    cutoff_clause: str
-    min_years_in_occupation: int = Field(ge=0)
-    recent_years: int = Field(default=5, ge=1)  # 二（三）: in post within the last N years
-    reserve_year: int | None = None  # 二（三）: the earlier round whose reserve candidates come first
     min_skill_level: SkillLevel
     skill_levels: list[SkillLevel]
 

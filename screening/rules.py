@@ -10,7 +10,7 @@ from pathlib import Path
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from knowledge.loader import KnowledgeBase
-from knowledge.models import Facts
+from knowledge.models import Facts, Round
 from knowledge.phrasebook import load_phrasebooks
 from screening.models import (
     AchievementOption,
@@ -52,6 +52,11 @@ class Criteria:
     notes: list[NoteSpec]
     facts: Facts
 
+    @property
+    def round(self) -> Round:
+        """The round's dates and years the rules read: the cutoff, 近N年, N年以上."""
+        return self.facts.round
+
     def criterion(self, criterion_id: str) -> Criterion:
         return next(c for c in self.criteria if c.id == criterion_id)
 
@@ -85,8 +90,6 @@ def load_criteria(kb: KnowledgeBase, path: Path | None = None) -> Criteria:
     cited = [item.clause for items in (data.criteria, data.achievements, data.tracks, data.steps, data.notes)
              for item in items]
     unknown = [clause for clause in cited if clause and clause not in kb.clauses]
-    if data.parameters.cutoff_clause not in kb.clauses:
-        unknown.append(data.parameters.cutoff_clause)
     if unknown:
         raise CriteriaError(f"{path.name}: unknown clause id(s) {sorted(set(unknown))}")
     if {t.id for t in data.tracks} != {"professional", "skilled"}:

@@ -37,6 +37,6 @@ def test_contact_block_is_its_own_clause(services) -> None:
 
 
 def test_every_clause_text_is_verbatim_from_the_notice(services) -> None:
-    source = "".join((data_dir() / "notice-2024.txt").read_text("utf-8").split())
+    source = "".join((data_dir() / "rounds/2024/notice.txt").read_text("utf-8").split())
     for clause in services.kb.clauses.values():
         assert "".join(clause.text.split()) in source, clause.id

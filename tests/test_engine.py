@@ -20,7 +20,7 @@ def ask(services, q: str, today: dt.date = TODAY):
 
 @pytest.mark.parametrize(("question", "entry"), [
     ("材料报送截止时间", "deadline.province"),
-    ("专技处联系电话", "contact.professional"),
+    ("专技处联系电话", "fact:contact"),
     ("全省一共多少名额", "quota.total"),
     ("需要准备什么材料", "mat.list"),
     ("护士能申报吗", "achievement.P6"),
@@ -218,13 +218,13 @@ def test_a_question_offering_alternatives_shows_both(services) -> None:
     assert "专技处" in reply.answer and "职建处" in reply.answer
 
 
-@pytest.mark.parametrize(("question", "entry"), [("What is 专技处's phone number?", "contact.professional"),
-                                                  ("Where is 职建处?", "contact.address_skilled"),
-                                                  ("高技能人才 quota", "quota.skilled"),
-                                                  ("Can 外籍专家 apply?", "cond.overseas")])
-def test_english_words_in_a_chinese_question_are_understood(services, question: str, entry: str) -> None:
+@pytest.mark.parametrize(("question", "fact"), [("What is 专技处's phone number?", "7676026"),
+                                                 ("Where is 职建处?", "1409"),
+                                                 ("高技能人才 quota", "14"),
+                                                 ("Can 外籍专家 apply?", "外籍")])
+def test_english_words_in_a_chinese_question_are_understood(services, question: str, fact: str) -> None:
     reply = ask(services, question)
-    assert reply.found and reply.entry_id == entry
+    assert reply.found and fact in reply.answer
 
 
 @pytest.mark.parametrize("question", ["2023年推荐了多少人", "去年山西有几个人评上了", "2025年的特贴什么时候开始申报",

@@ -32,7 +32,8 @@ def _squash(text: str) -> str:
 
 def _rendered(services, entry, english=False):
     template = entry.answer_en if english else entry.answer
-    text, used = render(template, services.kb.facts, dt.date(2024, 4, 1), english=english)
+    text, used = render(template, services.kb.facts, dt.date(2024, 4, 1), english=english,
+                        documents=services.kb.documents)
     return text, [*entry.clauses, *used]
 
 
@@ -114,7 +115,7 @@ def test_a_faq_entry_citing_a_missing_clause_is_rejected(tmp_path: Path) -> None
 
 def test_a_deadline_whose_quote_is_not_in_the_notice_is_rejected(tmp_path: Path) -> None:
     target = _copy_data(tmp_path)
-    facts = target / "facts.toml"
+    facts = target / "rounds" / "2024" / "facts.toml"
     facts.write_text(facts.read_text("utf-8").replace("须在2024年5月10日前报送", "须在2024年5月11日前报送"), "utf-8")
     with pytest.raises(KnowledgeError, match="quote not found"):
         load(target)
@@ -122,7 +123,7 @@ def test_a_deadline_whose_quote_is_not_in_the_notice_is_rejected(tmp_path: Path)
 
 def test_a_malformed_field_names_the_file_and_field(tmp_path: Path) -> None:
     target = _copy_data(tmp_path)
-    facts = target / "facts.toml"
+    facts = target / "rounds" / "2024" / "facts.toml"
     facts.write_text(facts.read_text("utf-8").replace("count = 59", 'count = "many"'), "utf-8")
     with pytest.raises(KnowledgeError, match=r"facts.toml: facts.quotas.0.count"):
         load(target)

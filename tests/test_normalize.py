@@ -42,7 +42,7 @@ def test_english_is_detected_only_without_chinese() -> None:
 
 
 def test_english_synonyms_match_plurals_and_third_person_forms(services) -> None:
-    norm = services.engine._en.normalizer
+    norm = services.engine.retriever.en.normalizer
     assert norm.text("expats") == norm.text("expat") == "foreign"
     assert norm.text("who organises it") == norm.text("who organizes it")
     assert "review" in norm.text("panels")
@@ -50,6 +50,6 @@ def test_english_synonyms_match_plurals_and_third_person_forms(services) -> None
 
 def test_spaces_typed_between_chinese_words_are_read_as_one_phrase(services) -> None:
     """Measured with spaces inserted at random between characters: 78 of 431 answers changed, then 5."""
-    norm = services.engine._zh.normalizer
+    norm = services.engine.retriever.zh.normalizer
     assert norm.tokens("职 建处地 址") == norm.tokens("职建处地址")
     assert "则标" in norm.tokens("原则 标准") and "则标" not in norm.tokens("原则，标准")  # punctuation separates

@@ -1,0 +1,138 @@
+"""Read a question into what it asks (attributes) and about what (subjects), before anything is ranked.
+
+The words come from ``vocabulary.toml``; matching is longest-first and non-overlapping, so 全国技术能手 is an
+honour, not a national total, and 专技处电话 is an office and a phone. Chinese is also matched by sound
+(``knowledge/sounds.py``): most Chinese is typed through a pinyin input method, so 直建处 is read as 职建处.
+Years are kept apart from the asker's own (1966年出生, 2020年评上的): only a year that names a round counts.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
+
+from knowledge.normalize import fold, is_english
+
+
+class Terms(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    zh: list[str] = []
+    en: list[str] = []
+
+
+class Vocabulary(BaseModel):
+    """Attribute and subject names, each with the words that express it."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    attributes: dict[str, Terms]
+    subjects: dict[str, Terms]
+
+
+def load_vocabulary(path: Path) -> Vocabulary:
+    return Vocabulary.model_validate(tomllib.loads(path.read_text("utf-8")))
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What a question asks and about what; ``words`` says which words were read as which name."""
+
+    text: str  # folded
+    english: bool
+    attributes: frozenset[str]
+    subjects: frozenset[str]
+    years: frozenset[int] = frozenset()  # years that name a round (not the asker's own)
+    words: dict[str, list[str]] = field(default_factory=dict)
+
+    def has(self, *names: str) -> bool:
+        return any(n in self.attributes or n in self.subjects for n in names)
+
+    def subject_of(self, prefix: str) -> list[str]:
+        return sorted(s.split(".", 1)[1] for s in self.subjects if s.startswith(prefix + "."))
+
+
+# A year followed by one of these is about the asker (born, promoted, retired), not about a round.
+_PERSONAL_AFTER = re.compile(r"^\s*年?\s*(\d{1,2}\s*月\s*)?(\d{1,2}\s*[日号]\s*)?"
+                             r"(出生|生人|生的|年生|生|评上|评的|评为|获|拿|取得|"
+                             r"参加工作|参工|工作|入职|毕业|退休|退|以前|之前|左右|前后|开始|到现在|至今|起|那会|的时候|当上|晋升|考|"
+                             r"报过|申报过|报了|参评过|没选上|没评上|落选|评过|推荐过)")
+_YEAR = re.compile(r"(?<!\d)(20[0-4]\d|19\d\d)(?!\d)")
+_EN_PERSONAL = re.compile(r"(born|since|retire|promoted|graduated|joined)\W+(in\W+)?$")
+
+
+class Reader:
+    """Built once from the vocabulary; ``read`` is pure and fast (one pass of a compiled pattern)."""
+
+    def __init__(self, vocabulary: Vocabulary, own_city: str = "", own_city_en: str = "",
+                 relative_years: dict[str, int] | None = None) -> None:
+        self.vocabulary = vocabulary
+        zh: dict[str, str] = {}
+        en: dict[str, str] = {}
+        for kind, names in (("a", vocabulary.attributes), ("s", vocabulary.subjects)):
+            for name, terms in names.items():
+                tag = f"{kind}:{name}"
+                for word in terms.zh:  # ASCII words in Chinese questions (ddl, pdf) match as words
+                    (en if fold(word).isascii() else zh).setdefault(fold(word), tag)
+                for word in terms.en:
+                    en.setdefault(fold(word), tag)
+        own = {fold(w) for w in (own_city, own_city_en) if w}
+        for tags in (zh, en):
+            for word, tag in list(tags.items()):
+                if tag == "s:place.other_city" and word in own:
+                    tags[word] = "s:place.own_city"
+        self._zh = _alternation(zh, english=False)
+        self._en = _alternation(en, english=True)
+        self._zh_tags, self._en_tags = zh, en
+        self._relative = {fold(k): v for k, v in (relative_years or {}).items()}
+
+    def read(self, question: str, base_year: int) -> Reading:
+        text = fold(question)
+        english = is_english(question)
+        found: dict[str, list[str]] = {}
+        for _, _, tag, word in _spans(text, self._zh, self._zh_tags) + _spans(text, self._en, self._en_tags):
+            found.setdefault(tag, []).append(word)
+        attributes = frozenset(t[2:] for t in found if t.startswith("a:"))
+        subjects = frozenset(t[2:] for t in found if t.startswith("s:"))
+        words = {t[2:]: w for t, w in found.items()}
+        return Reading(text, english, attributes, subjects, self._round_years(text, base_year), words)
+
+    def _round_years(self, text: str, base_year: int) -> frozenset[int]:
+        """Years that name a round: written out (2022年的名额) or relative (去年), not the asker's own."""
+        years = set()
+        for m in _YEAR.finditer(text):
+            after, before = text[m.end():m.end() + 12], text[max(0, m.start() - 12):m.start()]
+            if _PERSONAL_AFTER.match(after) or _EN_PERSONAL.search(before):
+                continue
+            years.add(int(m.group(1)))
+        for word, shift in self._relative.items():
+            if word in text and not _PERSONAL_AFTER.match(text.split(word, 1)[1][:12]):
+                years.add(base_year + shift)
+        return frozenset(years)
+
+
+def _spans(text: str, pattern: re.Pattern[str] | None, tags: dict[str, str]) -> list[tuple[int, int, str, str]]:
+    """The longest word starting at each position, minus words lying inside a longer one: 可以推荐 and 推荐多少
+    overlap and both count; 全国 inside 全国技术能手 does not."""
+    if pattern is None:
+        return []
+    spans = []
+    for start in range(len(text)):
+        m = pattern.match(text, start)
+        if m is not None:
+            word = m.group(0)
+            tag = tags.get(word) or tags.get(word[:-1]) or tags[word[:-2]]  # a plural ending set aside
+            spans.append((m.start(), m.end(), tag, word))
+    return [s for s in spans if not any(o[0] <= s[0] and s[1] <= o[1] and o[1] - o[0] > s[1] - s[0] for o in spans)]
+
+
+def _alternation(table: dict[str, str], english: bool) -> re.Pattern[str] | None:
+    """One pattern of every word, longest first (so the longest word at a position wins); English words whole."""
+    if not table:
+        return None
+    words = sorted(table, key=len, reverse=True)
+    if english:
+        return re.compile("|".join(rf"(?<![a-z0-9]){re.escape(w)}(?:e?s)?(?![a-z0-9])" for w in words if w.isascii()))
+    return re.compile("|".join(re.escape(w) for w in words if not w.isascii()) or "(?!)")
