@@ -29,6 +29,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ask.add_argument("--json", action="store_true", help="one JSON object per answer")
     ask.add_argument("--today", type=_date, default=None, help="the date to count deadlines from (YYYY-MM-DD)")
     ask.add_argument("question", nargs="*", help="the question; read from standard input when absent")
+    chat = sub.add_parser("chat", help="conversations from JSON lines {conversation, text} on standard input")
+    chat.add_argument("--json", action="store_true", help="one JSON object per reply (the only format)")
+    chat.add_argument("--today", type=_date, default=None, help="the date to count deadlines and ages from")
     sub.add_parser("console", help="the bot's conversations in this terminal (no Telegram needed)")
     sub.add_parser("run", help="run the Telegram bot (the default)")
     screen = sub.add_parser("screen", help="screen applicant profiles, one JSON value per line on standard input")
@@ -43,6 +46,9 @@ def main(argv: list[str] | None = None) -> int:
         today = args.today or dt.date.today()
         questions = [" ".join(args.question)] if args.question else cli.stdin_lines()
         cli.run_ask(services, questions, today, args.json, sys.stdout)
+        return 0
+    if args.command == "chat":
+        cli.run_chat(build_services(), cli.stdin_lines(), args.today or dt.date.today(), sys.stdout)
         return 0
     if args.command == "screen":
         cli.run_screen(build_services(), cli.stdin_lines(), sys.stdout)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from bot.render import next_step_text, note_text, reason_explanation, reason_label
+from screening.wording import next_step_text, note_text, reason_explanation, reason_label
 from bot.session import Action, Session, button_data
 from bot.views import Button, View
 from knowledge.phrasebook import Phrasebook, phrases

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from bot.services import Services
+from screening.chat import ChatState
 
 
 def _format_answer(reply: dict) -> str:
@@ -18,14 +19,40 @@ def _format_answer(reply: dict) -> str:
     return "\n".join(lines)
 
 
+def _now(today: dt.date) -> dt.datetime:
+    """The clock of a command-line conversation: the given day, at the real time of day."""
+    return dt.datetime.combine(today, dt.datetime.now().time())
+
+
 def run_ask(services: Services, questions: Iterable[str], today: dt.date, as_json: bool, out: TextIO) -> None:
-    """Answer each question in order; JSON mode writes exactly one object per line."""
+    """Answer each question in order, each as a conversation of its own; JSON mode writes one object per line."""
     for question in questions:
-        reply = services.engine.ask(question.rstrip("\n"), today).as_json()
+        reply = services.chat.reply(None, question.rstrip("\n"), today, _now(today)).as_json()
         if as_json:
             out.write(json.dumps(reply, ensure_ascii=False) + "\n")
         else:
             out.write(_format_answer(reply) + "\n\n")
+        out.flush()
+
+
+def run_chat(services: Services, lines: Iterable[str], today: dt.date, out: TextIO) -> None:
+    """Conversations from JSON lines ``{"conversation": id, "text": ...}``, interleaved as they come; each keeps
+    its own context. One JSON reply per line (the ``ask`` fields plus ``profile`` and ``outcome``); a line that
+    is not such an object gets ``{"error": ...}`` and the next line goes on."""
+    states: dict[str, ChatState] = {}
+    for line in lines:
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+            key, text = str(data["conversation"]), str(data["text"])
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            out.write(json.dumps({"error": f"expected {{\"conversation\": ..., \"text\": ...}}: {exc}"}) + "\n")
+            out.flush()
+            continue
+        reply = services.chat.reply(states.get(key), text, today, _now(today))
+        states[key] = reply.state
+        out.write(json.dumps(reply.as_json(), ensure_ascii=False) + "\n")
         out.flush()
 
 
@@ -38,7 +65,7 @@ def screen_line(services: Services, line: str, today: dt.date | None = None) -> 
     """One profile line to one result object, or ``{"error": ...}`` naming the field and the problem."""
     from pydantic import ValidationError
 
-    from bot.render import screening_json
+    from screening.wording import screening_json
     from knowledge.phrasebook import phrases
     from screening.engine import screen
     from screening.models import Profile

@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from knowledge.context import Topic, follow_up
 from knowledge.facts_answer import contact_answer
 from knowledge.guards import Guard, Guards
 from knowledge.loader import KnowledgeBase
 from knowledge.models import FaqEntry
+from knowledge.normalize import fold
 from knowledge.phrasebook import Phrasebook, phrases
 from knowledge.reading import Reader, Reading
 from knowledge.render import Renderer, render_contact
@@ -49,6 +51,7 @@ class Answer:
     entry_id: str | None = None
     english: bool = False
     guard: str | None = None  # the guard that refused, if one did (shown by /unanswered)
+    reading: Reading | None = field(default=None, compare=False)  # what was understood (for the next turn)
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -83,9 +86,21 @@ class Engine:
     def read(self, question: str) -> Reading:
         return self.reader.read(question, self.base_year)
 
-    def ask(self, question: str, today: dt.date) -> Answer:
-        """Decide: answer, clarify or refuse."""
+    def ask(self, question: str, today: dt.date, context: Topic | None = None,
+            hints: frozenset[str] = frozenset()) -> Answer:
+        """Decide: answer, clarify or refuse. ``context`` is the conversation's last topic (a follow-up takes
+        what it leaves out from it); ``hints`` are subjects the asker's own facts imply (a track)."""
         reading = self.read(question)
+        if hints and not any(s.startswith("track.") for s in reading.subjects):
+            reading = replace(reading, subjects=reading.subjects | hints)
+        followed, borrowed = follow_up(reading, context)
+        if followed is not reading:
+            answer = self._answer(followed, f"{question} {borrowed}", today)
+            if answer.found or answer.guard or answer.entry_id:  # a deliberate "not stated" stands too
+                return replace(answer, reading=followed)
+        return replace(self._answer(reading, question, today), reading=reading)
+
+    def _answer(self, reading: Reading, question: str, today: dt.date) -> Answer:
         if not re.search(r"\w", reading.text):
             return self._refuse(reading.english, empty=True)
         guard = self.guards.check(reading, self.base_year)
@@ -98,10 +113,18 @@ class Engine:
                           "answer" if found else "refuse", entry_id="fact:contact", english=reading.english)
         ranking = self.retriever.rank(question, reading.english)
         routed = self._route(reading)
-        if routed is not None and ranking.overall >= self.t.min_coverage:
+        if routed is not None and self._understood(reading, question) >= self.t.min_coverage:
             return self._ground(self.answer_entry(routed, today, reading.english, score=ranking.overall), reading)
         reply = self._decide(ranking, reading, today)
         return self._ground(reply, reading)
+
+    def _understood(self, reading: Reading, question: str) -> float:
+        """How much of the question is understood: the words the reader read, and of the rest, what the index
+        covers (a question that is all vocabulary, like 'P8是哪一条', is fully understood)."""
+        rest = fold(question)
+        for word in sorted({w for words in reading.words.values() for w in words}, key=len, reverse=True):
+            rest = rest.replace(word, " ")
+        return self.retriever.coverage(rest, reading.english)
 
     def _route(self, reading: Reading) -> str | None:
         """The one entry that answers what is asked about what is named, by the entries' own annotations:

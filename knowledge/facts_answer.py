@@ -50,15 +50,17 @@ def contact_answer(kb: KnowledgeBase, reading: Reading, pb: Phrasebook) -> tuple
     if not contacts:
         return None
     lines, found = [], False
-    for contact in contacts:
-        office = contact_field(contact, "office", pb)
+    offices: dict[str, list[Contact]] = {}
+    for contact in contacts:  # the policy line and the materials line of one office are one office here
+        offices.setdefault(contact_field(contact, "office", pb), []).append(contact)
+    for office, members in offices.items():
         for attribute in asked:
             name = FIELDS[attribute]
-            if name and getattr(contact, name):
+            if name and any(getattr(c, name) for c in members):
                 found = True
             elif attribute != "contact":
                 lines.append(pb("fact.missing", office=office, attribute=pb(f"fact.{attribute}"),
-                                phones=contact_field(contact, "phones", pb)))
+                                phones=contact_field(members[0], "phones", pb)))
     many = len(contacts) > 1
     for contact in contacts:
         line = render_contact(contact, pb)

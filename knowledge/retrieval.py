@@ -125,6 +125,14 @@ class Retriever:
         return Ranking(candidates, overall, side.variant_owner[exact[2]] if exact else None, normalized,
                        bool(self._alternatives.search(normalized)))
 
+    def coverage(self, text: str, english: bool) -> float:
+        """How much of ``text``'s content the whole index covers; 1.0 when nothing is left to cover."""
+        side = self.side(english)
+        grams = content_grams(side.normalizer.tokens(text))
+        if not grams:
+            return 1.0
+        return side.bm25.coverage(grams, side.all_vocab, self.junction)
+
     def _tie_break(self, normalized: str, ranked: list[tuple[str, float]], side: Side) -> list[tuple[str, float]]:
         """Nudge near-equal BM25 scores by surface similarity to each entry's closest variant."""
         if not ranked:

@@ -24,7 +24,7 @@ def criteria_faq(crit: Criteria) -> list[FaqEntry]:
             id=f"criterion.{c.id}", topic=zh(f"criterion.{c.id}.label", **label_values(crit, zh)),
             questions=c.questions, answer=c.rule, clauses=[c.clause],
             questions_en=c.questions_en if c.rule_en else [], answer_en=c.rule_en,
-            answers=["eligibility", "conditions"], about=[f"track.{c.tracks[0]}"] if len(c.tracks) == 1 else [],
+            answers=["eligibility"], about=[f"track.{c.tracks[0]}"] if len(c.tracks) == 1 else [],
         ))
     for a in crit.achievements.values():
         if not a.questions:
@@ -37,7 +37,8 @@ def criteria_faq(crit: Criteria) -> list[FaqEntry]:
             questions=a.questions,
             answer=zh("faq.achievement", track=track.name, number=number, short=a.short, body=body,
                       basics=track.basics),
-            clauses=[a.clause, track.clause, "2.3"], answers=["eligibility", "conditions"], about=[f"track.{track.id}"],
+            clauses=[a.clause, track.clause, "2.3"], answers=["eligibility", "conditions", "definition"],
+            about=[f"track.{track.id}", f"code.{a.code}"],
             questions_en=a.questions_en if a.short_en else [],
             answer_en=en("faq.achievement", track=track.name_en, number=number, short=a.short_en, body=body,
                          basics=track.basics_en) if a.short_en else "",

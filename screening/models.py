@@ -150,6 +150,7 @@ class AchievementOption(BaseModel):
     code: AchievementCode
     clause: str
     short: str
+    words: list[str] = []  # fields and occupations that point to this condition, for reading free text
     questions: list[str] = []
     short_en: str = ""
     questions_en: list[str] = []

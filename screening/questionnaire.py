@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from screening.engine import FACT_ORDER, determine_track, screen
 from screening.models import Profile, Screening
 from screening.rules import Criteria
+from screening.statements import StatementReader
 
 State = dict[str, Any]
 STATE_VERSION = 1
@@ -64,6 +65,7 @@ class _QuestionSpec(BaseModel):
     text: str
     text_en: str
     options: list[_Option]
+    says: dict[str, list[str]] = {}  # value -> words that state it in free text (see questions.toml)
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,23 @@ class Done:
 Step = Question | Done
 
 
+def load_questions() -> tuple[list[_QuestionSpec], _Vocabulary]:
+    """The self-check's questions and its typed-answer words, validated."""
+    raw = tomllib.loads(resources.files("screening").joinpath("data/questions.toml").read_text("utf-8"))
+    try:
+        return [_QuestionSpec.model_validate(q) for q in raw["questions"]], _Vocabulary.model_validate(raw["typed"])
+    except (KeyError, ValidationError) as exc:
+        raise ValueError(f"questions.toml: {exc}") from exc
+
+
+def statement_reader(criteria: Criteria) -> StatementReader:
+    """The reader of free-text facts, from the questions' ``says`` and the achievement options' ``words``."""
+    specs, _ = load_questions()
+    kinds = {s.field: "bool" if s.options and isinstance(s.options[0].value, bool) else s.kind for s in specs}
+    return StatementReader({s.field: s.says for s in specs if s.says}, kinds,
+                           {code: a.words for code, a in criteria.achievements.items()})
+
+
 def new_state() -> State:
     return {"v": STATE_VERSION, "answers": {}, "order": [], "draft": []}
 
@@ -107,12 +126,7 @@ class Questionnaire:
 
     def __init__(self, criteria: Criteria, clause_ids: Iterable[str]) -> None:
         self.criteria = criteria
-        raw = tomllib.loads(resources.files("screening").joinpath("data/questions.toml").read_text("utf-8"))
-        try:
-            specs = [_QuestionSpec.model_validate(q) for q in raw["questions"]]
-            self.words = _Vocabulary.model_validate(raw["typed"])
-        except (KeyError, ValidationError) as exc:
-            raise ValueError(f"questions.toml: {exc}") from exc
+        specs, self.words = load_questions()
         self.specs = {s.field: s for s in specs}
         missing = [f for f in FACT_ORDER if f not in self.specs and f != "reserve_2023"]
         if missing:

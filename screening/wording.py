@@ -1,8 +1,8 @@
 """Word a screening result (facts: reason ids, clauses, dates, codes) in one language, for every channel.
 
-The core decides; this module only looks facts up (deadlines, contacts, materials) and fills the phrasebook's
-frames. The ``screen`` command's JSON contract (``reasons[].explanation``, ``next_steps`` as sentences) is
-rendered here too, in Chinese.
+The screening decides; this module only looks facts up (deadlines, contacts, materials) and fills the
+phrasebook's frames: for the self-check's result, a personal verdict in chat, and the ``screen`` command's JSON
+contract (``reasons[].explanation``, ``next_steps`` as sentences, in Chinese).
 """
 
 from __future__ import annotations
@@ -15,7 +15,9 @@ from knowledge.phrasebook import Phrasebook
 from knowledge.render import render_deadline
 from screening.faq import label_values
 from screening.models import NextStep, Note, Reason, Screening
+from screening.personal import Verdict
 from screening.rules import Criteria
+from screening.statements import Statement
 
 
 def reason_label(reason: Reason, crit: Criteria, pb: Phrasebook) -> str:
@@ -91,3 +93,46 @@ def screening_json(result: Screening, crit: Criteria, kb: KnowledgeBase, today: 
     data["next_steps"] = [next_step_text(s, crit, kb, today, pb) for s in result.next_steps]
     data["notes"] = [note_text(n, crit, kb, pb) for n in result.notes]
     return data
+
+
+def verdict_text(judged: Verdict, statement: Statement, crit: Criteria, kb: KnowledgeBase, pb: Phrasebook,
+                 open_to_all: bool = False) -> tuple[str, list[str]]:
+    """A personal verdict in words: the outcome, the reasons decided by what the asker said (failures first),
+    what is still needed, the condition the asker's field points to, and the notes (the one on non-public and
+    overseas employers when the asker named one); with the clauses cited."""
+    result = judged.screening
+    lines = [pb("personal.head", outcome=pb(f"outcome.{result.outcome}"))]
+    decided = sorted((r for r in result.reasons if r.result != "unknown"), key=lambda r: r.result != "fail")
+    sources = []
+    for r in decided:
+        explanation = reason_explanation(r, crit, pb) if judged.exact_birth or r.id != "retirement" else \
+            pb(f"criterion.{r.id}.{r.result}", **label_values(crit, pb))
+        lines.append(pb("personal.reason", mark=pb(f"check.mark_{r.result}"), label=reason_label(r, crit, pb),
+                        citation=r.citation, explanation=explanation))
+        sources.append(r.clause)
+    if any(r.id == "retirement" and r.result != "unknown" for r in decided) and not judged.exact_birth:
+        lines.append(pb("personal.approximate"))
+    missing = [_short_question(kb, crit, f, pb) for f in result.missing][:SHOWN_MISSING]
+    if missing:
+        lines.append(pb("personal.missing", fields=pb("format.clause_sep").join(missing)))
+    if result.outcome != "ineligible":
+        for code in statement.pointers[:2]:
+            option = crit.achievements[code]
+            track = crit.tracks["professional" if code.startswith("P") else "skilled"]
+            lines.append(pb("personal.pointer", track=track.name_en if pb.english else track.name, code=code,
+                            short=(option.short_en or option.short) if pb.english else option.short,
+                            citation=option.citation))
+            sources.append(option.clause)
+        notes = [n for n in result.notes if n.kind != "not_binding" and (open_to_all or n.kind != "open_to_all")]
+        lines += [note_text(n, crit, kb, pb) for n in notes]
+        sources += [n.clause for n in notes if n.clause]
+    lines.append(pb("personal.next"))
+    return "\n".join(lines), list(dict.fromkeys(s for s in sources if s))
+
+
+SHOWN_MISSING = 4  # at most this many facts still needed are listed in a verdict
+
+
+def _short_question(kb: KnowledgeBase, crit: Criteria, name: str, pb: Phrasebook) -> str:
+    """A fact still needed, as the self-check asks for it (without its explanation)."""
+    return pb(f"personal.need.{name}")

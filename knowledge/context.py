@@ -1,0 +1,61 @@
+"""A conversation's last topic, and follow-up questions that take their missing part from it.
+
+"电话呢" after a question about the skilled office's address asks for that office's phone; "那高技能人才呢"
+after the professional track's conditions asks for the skilled track's. A follow-up is short or elliptical
+(那…呢, …呢, 还有…, what about…, and the…); what it names replaces the same kind of thing in the last topic
+(a track for a track), and what it leaves out is taken from it. A question that says both what and about
+what is a new topic.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from knowledge.reading import Reading
+
+_ELLIPTICAL = re.compile(r"^(那|那么|那要是|还有|另外|再问下?|然后|如果是)|呢[?？。!！\s]*$|"
+                         r"^(what about|how about|and (the|their|his|her|for|what|how|who|where|when)?|what of)\b")
+SHORT = 10  # characters: a question this short that names only one part is read as a follow-up
+
+
+@dataclass(frozen=True)
+class Topic:
+    """What the last answered question asked, about what, and the words that said it."""
+
+    attributes: frozenset[str]
+    subjects: frozenset[str]
+    words: dict[str, list[str]]
+
+    def to_json(self) -> dict[str, object]:
+        return {"attributes": sorted(self.attributes), "subjects": sorted(self.subjects), "words": self.words}
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> Topic:
+        return cls(frozenset(data.get("attributes", [])), frozenset(data.get("subjects", [])),  # type: ignore[arg-type]
+                   dict(data.get("words", {})))  # type: ignore[call-overload]
+
+
+def topic_of(reading: Reading) -> Topic | None:
+    if not reading.attributes and not reading.subjects:
+        return None
+    return Topic(reading.attributes, reading.subjects, reading.words)
+
+
+def follow_up(reading: Reading, last: Topic | None) -> tuple[Reading, str]:
+    """The reading completed from the last topic when it is a follow-up, and the words it borrowed (for the
+    ranking, which reads text); the reading unchanged and "" when it is a question of its own."""
+    if last is None:
+        return reading, ""
+    elliptical = bool(_ELLIPTICAL.search(reading.text.strip())) or len(reading.text.strip()) <= SHORT
+    has_what, has_whom = bool(reading.attributes), bool(reading.subjects)
+    if not elliptical or (has_what and has_whom) or not (has_what or has_whom):
+        return reading, ""
+    attributes = reading.attributes or last.attributes
+    families = {s.split(".")[0] for s in reading.subjects}
+    subjects = reading.subjects | {s for s in last.subjects if s.split(".")[0] not in families}
+    inherited = (attributes - reading.attributes) | (subjects - reading.subjects)
+    words = {**{name: last.words.get(name, [])[:1] for name in inherited}, **reading.words}
+    borrowed = [w for name in inherited for w in words[name]]
+    return (replace(reading, attributes=frozenset(attributes), subjects=frozenset(subjects), words=words),
+            " ".join(borrowed))

@@ -1,0 +1,117 @@
+"""One conversation turn: a question answered in the context of the last one, or a personal verdict for someone
+who describes themselves.
+
+Pure: the state goes in and comes out (the service stores it with the user's session). A personal verdict is
+given when the asker states facts about themselves and asks whether they may apply, or states a fact that
+excludes them whatever they asked; a later turn that only adds facts (我是女的) updates it. Anything else is a
+question for the engine, with the last topic as context and the asker's track as a hint.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from knowledge.context import Topic, topic_of
+from knowledge.engine import Answer, Engine
+from knowledge.phrasebook import Phrasebook, phrases
+from screening.personal import Verdict, excluding, verdict
+from screening.rules import Criteria
+from screening.statements import BirthRange, Statement, StatementReader
+from screening.wording import verdict_text
+
+EXPIRY = dt.timedelta(minutes=30)  # context older than this is forgotten: a new visit starts afresh
+ASKS_PERSONAL = frozenset({"eligibility", "conditions"})
+
+
+@dataclass(frozen=True)
+class ChatState:
+    """What a conversation remembers: the last topic, the facts the asker gave, whether the last reply was a
+    personal verdict, and when the last turn was."""
+
+    topic: Topic | None = None
+    statement: Statement = field(default_factory=Statement)
+    personal: bool = False
+    at: dt.datetime | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        birth = self.statement.birth
+        return {"topic": self.topic.to_json() if self.topic else None, "facts": self.statement.facts,
+                "birth": [birth.earliest.isoformat(), birth.latest.isoformat(), birth.precision] if birth else None,
+                "pointers": list(self.statement.pointers), "personal": self.personal,
+                "at": self.at.isoformat() if self.at else None}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ChatState:
+        b = data.get("birth")
+        birth = BirthRange(dt.date.fromisoformat(b[0]), dt.date.fromisoformat(b[1]), b[2]) if b else None
+        return cls(Topic.from_json(data["topic"]) if data.get("topic") else None,
+                   Statement(dict(data.get("facts") or {}), birth, tuple(data.get("pointers") or ())),
+                   bool(data.get("personal")), dt.datetime.fromisoformat(data["at"]) if data.get("at") else None)
+
+
+@dataclass(frozen=True)
+class ChatReply:
+    answer: Answer
+    profile: dict[str, Any]  # the facts understood so far, with the screen contract's names
+    outcome: dict[str, Any] | None  # {"outcome", "track", "missing"} when the reply gives a personal verdict
+    state: ChatState
+    prefill: dict[str, Any]  # what the self-check can take as already answered
+
+    def as_json(self) -> dict[str, Any]:
+        return {**self.answer.as_json(), "profile": self.profile, "outcome": self.outcome}
+
+
+class Chat:
+    """Built once per knowledge base; ``reply`` is one turn."""
+
+    def __init__(self, engine: Engine, criteria: Criteria, reader: StatementReader) -> None:
+        self.engine = engine
+        self.criteria = criteria
+        self.reader = reader
+
+    def reply(self, state: ChatState | None, text: str, today: dt.date, now: dt.datetime) -> ChatReply:
+        if state is None or state.at is None or now - state.at > EXPIRY:
+            state = ChatState()
+        said = self.reader.read(text, today)
+        statement = state.statement.merged(said)
+        reading = self.engine.read(text)
+        # a track named alone is the topic of a question (专技人才申报条件), not a fact about the asker
+        about_self = said.birth is not None or bool(set(said.facts) - {"track"})
+        adds_facts_only = state.personal and about_self and not (reading.attributes - ASKS_PERSONAL)
+        personal = about_self and (bool(reading.attributes & ASKS_PERSONAL) or excluding(said) or adds_facts_only)
+        if personal:
+            judged = verdict(statement, self.criteria)
+            employer = bool(reading.subjects & {"org.nonpublic", "org.overseas"})
+            answer = self._verdict_answer(judged, statement, reading.english, employer)
+            outcome = {"outcome": judged.screening.outcome, "track": judged.screening.track,
+                       "missing": judged.screening.missing}
+            new_state = ChatState(state.topic, statement, True, now)
+            return ChatReply(answer, judged.profile, outcome, new_state, prefill(statement))
+        hints = frozenset({f"track.{statement.facts['track']}"} if statement.facts.get("track") else
+                          {"track.skilled"} if statement.facts.get("skill_level") in ("senior_technician",
+                                                                                       "principal_technician")
+                          else set())
+        answer = self.engine.ask(text, today, context=state.topic, hints=hints)
+        topic = topic_of(answer.reading) if answer.reading is not None and answer.found else None
+        new_state = ChatState(topic or state.topic, statement, False, now)
+        return ChatReply(answer, verdict(statement, self.criteria).profile if not statement.empty else {}, None,
+                         new_state, prefill(statement))
+
+    # ------------------------------------------------------------------ the verdict in words
+    def _verdict_answer(self, judged: Verdict, statement: Statement, english: bool, employer: bool) -> Answer:
+        pb: Phrasebook = phrases("en" if english else "zh")
+        text, sources = verdict_text(judged, statement, self.criteria, self.engine.kb, pb, employer)
+        return Answer(True, text, sources, [self.engine.kb.citation(c) for c in sources], 1.0, "answer",
+                      entry_id="personal", english=english)
+
+
+def prefill(statement: Statement) -> dict[str, Any]:
+    """The stated facts as self-check answers: a birth date only when the day or month was given."""
+    facts = dict(statement.facts)
+    birth = statement.birth
+    if birth is not None and birth.precision in ("day", "month"):
+        facts["birth_date"] = birth.earliest.isoformat()
+    return facts
+

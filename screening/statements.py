@@ -1,0 +1,193 @@
+"""What an asker says about themselves in free text, read into the screening profile's facts.
+
+The words come from the criteria data: each question of the self-check lists the words that state its value
+(``says`` in questions.toml: 公务员 → government_staff, 副主任医师 → senior_title, 高级技师 → skill_level), and each
+achievement option the fields that point to it (医生 → P6, a pointer, never a claim). Dates and ages are read
+by pattern: a birth year or month is a range of dates, and so is an age (今年58岁), so the verdict is decided
+only when the whole range gives the same answer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+from screening.retirement import add_months
+
+_CN = {c: i for i, c in enumerate("零一二三四五六七八九")}
+_NEGATION = re.compile(r"(不是|并非|并不是|没有|没|未|不|非|not an?|not|never|no longer|isn't|aren't|wasn't)\s*$")
+
+
+@dataclass(frozen=True)
+class BirthRange:
+    """The birth dates a statement allows, and how precisely it was given."""
+
+    earliest: dt.date
+    latest: dt.date
+    precision: str  # "day", "month", "year" or "age"
+
+    def stated(self) -> str:
+        """As the chat contract writes it: YYYY, YYYY-MM or YYYY-MM-DD (for an age, the year when only one fits)."""
+        if self.precision == "day":
+            return self.earliest.isoformat()
+        if self.precision == "month":
+            return self.earliest.isoformat()[:7]
+        if self.precision == "year" or self.earliest.year == self.latest.year:
+            return str(self.earliest.year)
+        return ""
+
+
+@dataclass(frozen=True)
+class Statement:
+    """The profile facts a text states (screen contract names), the birth range, and the conditions its fields
+    point to."""
+
+    facts: dict[str, Any] = field(default_factory=dict)
+    birth: BirthRange | None = None
+    pointers: tuple[str, ...] = ()  # achievement codes the asker's field points to (医生 → P6)
+
+    @property
+    def empty(self) -> bool:
+        return not self.facts and self.birth is None
+
+    def merged(self, newer: Statement) -> Statement:
+        """This statement updated by a newer one (a later turn of the conversation)."""
+        return Statement({**self.facts, **newer.facts}, newer.birth or self.birth,
+                         tuple(dict.fromkeys([*self.pointers, *newer.pointers])))
+
+
+def _fold(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def cn_number(word: str) -> int | None:
+    """一 … 九十九 (and digits) as an int."""
+    if word.isdigit():
+        return int(word)
+    if not word or any(c not in _CN and c != "十" for c in word):
+        return None
+    if "十" in word:
+        tens, _, units = word.partition("十")
+        return (_CN[tens] if tens else 1) * 10 + (_CN[units] if units else 0)
+    return _CN[word] if len(word) == 1 else None
+
+
+_NUM = r"(\d{1,3}|[一二三四五六七八九十]{1,3})"
+_BIRTH_FULL = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*[日号]?")
+_BIRTH_MONTH = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*[年\-/.]\s*(\d{1,2})\s*月份?")
+_BIRTH_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年?\s*(?=出生|生人|生的|年生|生|的人)|(?:出生于|生于|出生在)\s*((?:19|20)\d\d)")
+_BIRTH_SHORT = re.compile(r"(?<!\d)([3-9]\d)\s*年\s*(?:(\d{1,2})\s*月\s*)?(?:出生|生人|生的|生|的)")
+_BORN_EN = re.compile(r"born\s+(?:in\s+|on\s+)?(?:([a-z]+)\s+)?((?:19|20)\d\d)|b\.\s*((?:19|20)\d\d)")
+_AGE = re.compile(r"(?:今年|现年|已经|已|我|他|她|快|都)?\s*" + _NUM + r"\s*(?:周)?岁")
+_AGE_EN = re.compile(r"(\d{2})\s*(?:-|\s)?(?:years?|yrs?)[\s-]*old|\b(?:i am|i'm|aged|age)\s+(\d{2})\b")
+_YEARS = re.compile(r"(?:干|从事|做|搞|工作|当|入行|在一线干|在岗|干这行|从业|工龄)了?\s*(?:这行|本职业|本工种)?\s*" + _NUM +
+                    r"\s*(多|来|余)?\s*年|" + _NUM + r"\s*(多|来|余)?\s*年工龄")
+_YEARS_EN = re.compile(r"(\d{1,2})\+?\s*years?\s+(?:in|as|of|on|at|doing|working)")
+_MONTHS_EN = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+              "november", "december"]
+
+
+class StatementReader:
+    """Built once from the self-check's questions and the achievement options; ``read`` is pure."""
+
+    def __init__(self, says: dict[str, dict[str, list[str]]], kinds: dict[str, str],
+                 pointers: dict[str, list[str]]) -> None:
+        table: dict[str, tuple[str, Any]] = {}
+        for name, values in says.items():
+            for key, words in values.items():
+                value: Any = {"true": True, "false": False}.get(key, key) if kinds.get(name) == "bool" else key
+                for word in words:
+                    table.setdefault(_fold(word), (name, None if key == "neutral" else value))
+        for code, words in pointers.items():
+            for word in words:
+                table.setdefault(_fold(word), ("pointer", code))
+        self._table = table
+        words = sorted(table, key=len, reverse=True)
+        self._pattern = re.compile("|".join(
+            rf"(?<![a-z]){re.escape(w)}(?![a-z])" if w.isascii() else re.escape(w) for w in words))
+        self._bool = {name for name, kind in kinds.items() if kind == "bool"}
+
+    def read(self, text: str, today: dt.date) -> Statement:
+        folded = _fold(text)
+        facts: dict[str, Any] = {}
+        conflicts: set[str] = set()
+        pointers: list[str] = []
+        for m in self._pattern.finditer(folded):
+            name, value = self._table[m.group(0)]
+            if value is None:
+                continue
+            if name == "pointer":
+                pointers.append(value)
+                continue
+            if _NEGATION.search(folded[max(0, m.start() - 6):m.start()]):
+                if name not in self._bool:
+                    continue
+                value = not value
+            if name in facts and facts[name] != value:
+                conflicts.add(name)
+            facts[name] = value
+        for name in conflicts:
+            if name == "senior_title":
+                facts[name] = True  # 从中级评上了副高: the higher one is the current one
+            else:
+                facts.pop(name)
+        years = self._years(folded)
+        if years is not None:
+            facts["years_in_occupation"] = years
+        return Statement(facts, self._birth(folded, today), tuple(dict.fromkeys(pointers)))
+
+    @staticmethod
+    def _years(text: str) -> int | None:
+        m = _YEARS.search(text)
+        if m:
+            number = cn_number(m.group(1) or m.group(3) or "")
+            return number if number is not None and number <= 60 else None
+        m = _YEARS_EN.search(text)
+        return int(m.group(1)) if m and int(m.group(1)) <= 60 else None
+
+    @staticmethod
+    def _birth(text: str, today: dt.date) -> BirthRange | None:
+        """A birth date, month or year as stated, or an age turned into the range of birth dates it allows."""
+        if m := _BIRTH_FULL.search(text):
+            try:
+                day = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+                return BirthRange(day, day, "day") if day <= today else None
+            except ValueError:
+                pass
+        if m := _BIRTH_MONTH.search(text):
+            return _month(int(m.group(1)), int(m.group(2)))
+        if m := _BIRTH_SHORT.search(text):
+            year = 1900 + int(m.group(1))
+            return _month(year, int(m.group(2))) if m.group(2) else _year(year)
+        if m := _BIRTH_YEAR.search(text):
+            return _year(int(m.group(1) or m.group(2)))
+        if m := _BORN_EN.search(text):
+            year = int(m.group(2) or m.group(3))
+            month = m.group(1)
+            return _month(year, _MONTHS_EN.index(month) + 1) if month in _MONTHS_EN else _year(year)
+        age = None
+        if m := _AGE.search(text):
+            age = cn_number(m.group(1))
+        elif m := _AGE_EN.search(text):
+            age = int(m.group(1) or m.group(2))
+        if age is not None and 16 <= age <= 100:
+            latest = add_months(today, -12 * age)
+            earliest = add_months(today, -12 * (age + 1)) + dt.timedelta(days=1)
+            return BirthRange(earliest, latest, "age")
+        return None
+
+
+def _month(year: int, month: int) -> BirthRange | None:
+    if not 1 <= month <= 12 or not 1900 <= year <= 2020:
+        return None
+    last = add_months(dt.date(year, month, 1), 1) - dt.timedelta(days=1)
+    return BirthRange(dt.date(year, month, 1), last, "month")
+
+
+def _year(year: int) -> BirthRange | None:
+    if not 1900 <= year <= 2020:
+        return None
+    return BirthRange(dt.date(year, 1, 1), dt.date(year, 12, 31), "year")
