@@ -28,10 +28,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.storage import pseudonym  # noqa: E402
+from knowledge.phrasebook import phrases  # noqa: E402
+from screening.faq import label_values  # noqa: E402
 from screening.questionnaire import Done, Questionnaire  # noqa: E402
 from tests.fakebot import TOKEN, FakeBotApi, Sent  # noqa: E402
 
 PSEUDONYM_KEY = "crash-bench-key"  # given to the bot, so the script finds each user's session
+ROUND: dict = {}  # the round's values that question texts name ({cutoff}, {recent_years})
 
 # What each scripted user answers, by the start of the question's text (a path to each outcome).
 PROFILES = [
@@ -145,7 +148,7 @@ async def one_round(api: FakeBotApi, url: str, db_path: Path, q: Questionnaire, 
         msg = await api.next_message(user, before, timeout=15)
         state = stored_state(db_path, user)  # redelivered updates may have moved it on
         step = q.step(state)
-        expected = "自查结果" if isinstance(step, Done) else step.text.split("（")[0][:12]
+        expected = "自查结果" if isinstance(step, Done) else step.text.format(**ROUND).split("（")[0][:12]
         fig.resumes += 1
         if expected not in msg.text:
             fig.wrong_resumes += 1
@@ -193,6 +196,7 @@ async def run(rounds: int, seed: int, n_users: int) -> Figures:
 
     services = build_services()
     q = Questionnaire(services.criteria, services.kb.clauses)
+    ROUND.update(label_values(services.criteria, phrases("zh")))
     with tempfile.TemporaryDirectory() as tmp:
         db_path = Path(tmp) / "crash.sqlite3"
         try:

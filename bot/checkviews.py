@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
-from screening.wording import next_step_text, note_text, reason_explanation, reason_label
 from bot.session import Action, Session, button_data
 from bot.views import Button, View
 from knowledge.phrasebook import Phrasebook, phrases
 from screening.engine import FACT_ORDER
 from screening.faq import condition_body, label_values
 from screening.questionnaire import Done, Option, Question
+from screening.wording import next_step_text, note_text, reason_explanation, reason_label
 
 if TYPE_CHECKING:
     from bot.selfcheck import SelfCheck

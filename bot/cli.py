@@ -65,10 +65,10 @@ def screen_line(services: Services, line: str, today: dt.date | None = None) -> 
     """One profile line to one result object, or ``{"error": ...}`` naming the field and the problem."""
     from pydantic import ValidationError
 
-    from screening.wording import screening_json
     from knowledge.phrasebook import phrases
     from screening.engine import screen
     from screening.models import Profile
+    from screening.wording import screening_json
 
     today = today or dt.date.today()
     try:

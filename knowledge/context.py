@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from typing import Any
 
 from knowledge.reading import Reading
 
@@ -31,9 +32,9 @@ class Topic:
         return {"attributes": sorted(self.attributes), "subjects": sorted(self.subjects), "words": self.words}
 
     @classmethod
-    def from_json(cls, data: dict[str, object]) -> Topic:
-        return cls(frozenset(data.get("attributes", [])), frozenset(data.get("subjects", [])),  # type: ignore[arg-type]
-                   dict(data.get("words", {})))  # type: ignore[call-overload]
+    def from_json(cls, data: dict[str, Any]) -> Topic:
+        return cls(frozenset(data.get("attributes", [])), frozenset(data.get("subjects", [])),
+                   dict(data.get("words", {})))
 
 
 def topic_of(reading: Reading) -> Topic | None:

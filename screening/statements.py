@@ -78,13 +78,14 @@ def cn_number(word: str) -> int | None:
 _NUM = r"(\d{1,3}|[一二三四五六七八九十]{1,3})"
 _BIRTH_FULL = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*[日号]?")
 _BIRTH_MONTH = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*[年\-/.]\s*(\d{1,2})\s*月份?")
-_BIRTH_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年?\s*(?=出生|生人|生的|年生|生|的人)|(?:出生于|生于|出生在)\s*((?:19|20)\d\d)")
+_BIRTH_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年?\s*(?=出生|生人|生的|年生|生|的人)"
+                         r"|(?:出生于|生于|出生在)\s*((?:19|20)\d\d)")
 _BIRTH_SHORT = re.compile(r"(?<!\d)([3-9]\d)\s*年\s*(?:(\d{1,2})\s*月\s*)?(?:出生|生人|生的|生|的)")
 _BORN_EN = re.compile(r"born\s+(?:in\s+|on\s+)?(?:([a-z]+)\s+)?((?:19|20)\d\d)|b\.\s*((?:19|20)\d\d)")
 _AGE = re.compile(r"(?:今年|现年|已经|已|我|他|她|快|都)?\s*" + _NUM + r"\s*(?:周)?岁")
 _AGE_EN = re.compile(r"(\d{2})\s*(?:-|\s)?(?:years?|yrs?)[\s-]*old|\b(?:i am|i'm|aged|age)\s+(\d{2})\b")
-_YEARS = re.compile(r"(?:干|从事|做|搞|工作|当|入行|在一线干|在岗|干这行|从业|工龄)了?\s*(?:这行|本职业|本工种)?\s*" + _NUM +
-                    r"\s*(多|来|余)?\s*年|" + _NUM + r"\s*(多|来|余)?\s*年工龄")
+_YEARS = re.compile(r"(?:干|从事|做|搞|工作|当|入行|在一线干|在岗|干这行|从业|工龄)了?\s*(?:这行|本职业|本工种)?\s*"
+                    + _NUM + r"\s*(多|来|余)?\s*年|" + _NUM + r"\s*(多|来|余)?\s*年工龄")
 _YEARS_EN = re.compile(r"(\d{1,2})\+?\s*years?\s+(?:in|as|of|on|at|doing|working)")
 _MONTHS_EN = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
               "november", "december"]

@@ -146,8 +146,8 @@ def test_next_steps_are_facts_naming_deadlines_and_the_tracks_office(services) -
 
 
 def test_next_steps_in_words_name_deadlines_office_and_contact(services) -> None:
-    from screening.wording import next_step_text
     from knowledge.phrasebook import phrases
+    from screening.wording import next_step_text
 
     steps = "\n".join(next_step_text(s, services.criteria, services.kb, dt.date(2024, 4, 25), phrases("zh"))
                       for s in run(services, **SKILL).next_steps)
