@@ -22,17 +22,33 @@ from bot.selfcheck import SelfCheck, Step
 from bot.services import Services
 from bot.session import Session
 from bot.storage import Database, StorageError
-from bot.views import View, answer_view, consent_view, entry_view, forget_view, menu_buttons, privacy_text, welcome
+from bot.views import (
+    Button,
+    View,
+    answer_view,
+    consent_view,
+    entry_view,
+    forget_view,
+    menu_buttons,
+    privacy_text,
+    welcome,
+)
 from knowledge.phrasebook import Phrasebook, phrases
 from knowledge.render import render_contact
+from screening.chat import ChatState, prefill
 
 logger = logging.getLogger(__name__)
 
 CONSENT_VERSION = "2024-1"  # the privacy notice's version: a new wording asks for consent again
 MAX_QUESTION = 500
 TOPICS = {"deadline": "deadline.days_left", "contacts": "contact.all", "materials": "mat.list"}
+CHATS_KEPT = 10_000  # conversations remembered in memory (each a few hundred bytes; older ones expire anyway)
 _QID = re.compile(r"^\d{1,18}$")  # a question id: anything longer is forged (and beyond SQLite's integers)
 _SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
 
 
 @dataclass(frozen=True)
@@ -66,6 +82,7 @@ class Assistant:
         self.services = services
         self.check = SelfCheck(services.criteria, services.kb, today)
         self._locks: dict[str, asyncio.Lock] = {}
+        self._chats: dict[str, ChatState] = {}  # each user's conversation, most recent last
         self._waiting: dict[str, int] = {}
 
     def swap(self, services: Services) -> None:
@@ -129,7 +146,7 @@ class Assistant:
             step = self.check.typed(self._session(data), text, user.lang)
             if step is not None:
                 return await self._typed_step(user, data, step)
-        return await self.ask(user, text)
+            return await self._ask(user, text, data)
 
     async def _typed_step(self, user: User, data: dict[str, Any], step: Step) -> Reply:
         pb = phrases(user.lang)
@@ -139,19 +156,53 @@ class Assistant:
             return Reply(View(pb("bot.storage_error")))
         return Reply(step.view)
 
-    async def ask(self, user: User, text: str) -> Reply:
-        """A question: the answer with its citation, options to clarify, or a refusal naming a contact."""
+    async def _ask(self, user: User, text: str, data: dict[str, Any]) -> Reply:
+        """A question in its conversation: the answer with its citation, options to clarify, a refusal naming
+        a contact, or a personal verdict with a button to continue the self-check with what was said."""
         pb = phrases(user.lang)
         if len(text) > MAX_QUESTION:
             return Reply(View(pb("bot.too_long", limit=MAX_QUESTION)))
-        answer = self.services.engine.ask(text, self.today())
+        reply = self.services.chat.reply(self._chat_state(user, data), text, self.today(), _now())
+        await self._keep_chat(user, data, reply.state)
+        answer = reply.answer
         try:
-            qid = await self.db.log_question(user.ident, text, answer.kind, answer.entry_id, answer.score,
-                                             answer.option_ids)
+            qid = await self.db.log_question(user.ident, text, answer.kind, answer.entry_id or (
+                f"guard:{answer.guard}" if answer.guard else None), answer.score, answer.option_ids)
         except StorageError:
             logger.warning("question not logged: database unavailable")
             qid = 0  # still answer; the feedback buttons will say they cannot be saved
-        return Reply(answer_view(answer, qid, "en" if answer.english else user.lang))
+        lang = "en" if answer.english else user.lang
+        extra = [[Button(phrases(lang)("check.continue_check"), "m:check")]] \
+            if reply.outcome is not None and user.private else None
+        return Reply(answer_view(answer, qid, lang, extra))
+
+    def _chat_state(self, user: User, data: dict[str, Any]) -> ChatState | None:
+        """The conversation so far: kept in memory; what the asker said about themselves also in the session."""
+        key = str(user.ident)
+        if key in self._chats:
+            return self._chats[key]
+        return ChatState.from_json(data["chat"]) if isinstance(data.get("chat"), dict) else None
+
+    async def _keep_chat(self, user: User, data: dict[str, Any], state: ChatState) -> None:
+        """Remember the turn; facts about the asker are personal data, stored (so /forget and retention delete
+        them) only when there are some. A storage failure loses the context, never the answer."""
+        key = str(user.ident)
+        self._chats.pop(key, None)
+        self._chats[key] = state
+        if len(self._chats) > CHATS_KEPT:
+            del self._chats[next(iter(self._chats))]
+        if state.statement.empty and "chat" not in data:
+            return
+        stored = {k: v for k, v in data.items() if k != "chat"}
+        if not state.statement.empty:
+            stored["chat"] = state.to_json()
+        try:
+            if stored:
+                await self.db.save_session(user.ident, stored)
+            else:
+                await self.db.forget_session(user.ident)
+        except StorageError:
+            logger.warning("conversation facts not saved for %s", self.db.user_key(user.ident))
 
     async def begin_check(self, user: User) -> Reply:
         """/check: the privacy notice first, then start or resume the self-check."""
@@ -166,9 +217,13 @@ class Assistant:
             return Reply(consent_view(user.lang, self.retention_days))
         async with self._serial(user):
             data = await self._load(user)
-            step = self.check.begin(self._session(data), user.lang)
+            chat = self._chat_state(user, data)
+            step = self.check.begin(self._session(data), user.lang, prefill(chat.statement) if chat else None)
             if not await self._save_check(user, data, step):
                 return Reply(View(pb("bot.storage_error")))
+            if step.prefilled:
+                names = pb("format.clause_sep").join(pb(f"personal.need.{f}") for f in step.prefilled)
+                return Reply(View(f"{pb('check.prefilled', facts=names)}\n\n{step.view.text}", step.view.buttons))
             return Reply(step.view)
 
     async def why(self, user: User) -> Reply:
@@ -291,6 +346,7 @@ class Assistant:
         if not confirmed:
             return Reply(View(pb("bot.forget_kept")))
         async with self._serial(user):
+            self._chats.pop(str(user.ident), None)
             try:
                 await self.db.forget_user(user.ident)
             except StorageError:

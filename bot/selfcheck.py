@@ -30,6 +30,7 @@ class Step:
     done: Done | None = None
     stale: bool = False
     problem: str = ""  # the phrase key of an answer that could not be taken
+    prefilled: tuple[str, ...] = ()  # questions answered from what the user said in chat
 
 
 class SelfCheck:
@@ -80,12 +81,13 @@ class SelfCheck:
     def begin(self, s: Session | None, lang: str, prefill: dict[str, Any] | None = None) -> Step:
         """Start, or resume where the user left off; ``prefill`` answers questions with facts given in chat."""
         new = s or Session()
-        if prefill:
-            new = replace(new, state=self.q.prefill(new.state, prefill), n=new.n + 1, screen="question",
-                          editing=None)
-        if s is not None and new.screen == "question" and not prefill:
+        filled = self.q.prefill(new.state, prefill or {})
+        added = tuple(f for f in filled["answers"] if f not in new.state["answers"])
+        if added:
+            new = replace(new, state=filled, n=new.n + 1, screen="question", editing=None)
+        if s is not None and new.screen == "question" and not added:
             return Step(self.view(new, lang))
-        return Step(self.view(new, lang), session=new)
+        return Step(self.view(new, lang), session=new, prefilled=added)
 
     def press(self, s: Session | None, data: str, lang: str) -> Step:
         """Apply one questionnaire button; a button of another questionnaire or an older step is stale."""

@@ -200,6 +200,10 @@ class Database:
         rows = await self.fetchall("SELECT data FROM sessions WHERE key=?", (self.user_key(user_id),))
         return json.loads(rows[0][0]) if rows else None
 
+    async def forget_session(self, user_id: int | str) -> None:
+        """Delete the user's session row (nothing left in it)."""
+        await self.write("DELETE FROM sessions WHERE key=?", (self.user_key(user_id),))
+
     async def save_session(self, user_id: int | str, data: dict, outcome: tuple[str, str | None] | None = None) -> None:
         """Store the session (and the self-check outcome it reached, if any) in one commit, before the step is
         acknowledged; together with the update-id record already open, so a step and its update land together."""

@@ -303,3 +303,48 @@ async def test_retention_drops_old_self_check_data(api, bot) -> None:
     again = await say(api, "/check")  # a fresh start at the first question, stored as usual
     assert "哪一类人才" in again.text
     assert (await db.load_session(USER))["check"]["state"]["answers"] == {}
+
+
+# ------------------------------------------------------------------ conversations: personal questions and follow-ups
+async def test_a_personal_question_gets_a_verdict_and_continues_the_self_check_with_its_facts(api, bot) -> None:
+    verdict = await say(api, "我是1980年3月出生的男高级工程师，在民营企业搞研发，能申报吗")
+    assert "需要单位研究决定" in verdict.text and "非公有制" in verdict.text
+    assert "二（五）" in verdict.text and any("继续资格自查" in label for label, _ in verdict.buttons)
+    consent = await press(api, verdict, "继续资格自查")
+    start = api.to(USER)[-1]
+    assert "隐私说明" in start.text
+    await press(api, start, "同意并开始")
+    assert "已根据您在对话中提供的情况预先填写" in start.text and "出生年月" in start.text
+    assert "出生日期" not in start.text.split("\n\n", 1)[1]  # not asked again: it was said
+    del consent
+
+
+async def test_a_follow_up_takes_what_it_leaves_out_from_the_last_question(api, bot) -> None:
+    first = await say(api, "职建处在哪里办公")
+    assert "1409" in first.text
+    phone = await say(api, "电话呢")
+    assert "7676045" in phone.text
+    email = await say(api, "邮箱呢")
+    assert "没有写" in email.text and "372325549" not in email.text
+
+
+async def test_forget_and_retention_delete_facts_given_in_chat(api, bot) -> None:
+    from bot.app import purge_old_data
+
+    await say(api, "我是公务员，女，1970年生，能报吗")
+    db = bot.app.bot_data["runtime"].db
+    assert (await db.load_session(USER))["chat"]["facts"]["government_staff"] is True
+    confirm = await say(api, "/forget")
+    await press(api, confirm, "确定删除")
+    assert await db.load_session(USER) is None
+    after = await say(api, "能报吗")  # the facts are gone from memory too: no verdict from them
+    assert "党政军群" not in after.text
+
+    await say(api, "我是公务员，能报吗")
+    await db.write("UPDATE sessions SET updated_at='2000-01-01T00:00:00+00:00'")
+
+    class Job:
+        application = bot.app
+
+    await purge_old_data(Job())  # type: ignore[arg-type]
+    assert await db.load_session(USER) is None
