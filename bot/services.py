@@ -11,7 +11,7 @@ from pathlib import Path
 from knowledge.engine import Engine
 from knowledge.loader import KnowledgeBase, extend, load
 from screening.chat import Chat
-from screening.faq import criteria_faq
+from screening.faq import condition_words, criteria_faq
 from screening.questionnaire import statement_reader
 from screening.rules import Criteria, load_criteria
 
@@ -29,5 +29,5 @@ def build_services(data_dir: Path | None = None, criteria_path: Path | None = No
     base = load(data_dir)
     criteria = load_criteria(base, criteria_path)
     kb = extend(base, criteria_faq(criteria))  # the one knowledge base in service: the notice's and the rules'
-    engine = Engine(kb)
+    engine = Engine(kb, extra_words=condition_words(criteria))
     return Services(kb=kb, engine=engine, criteria=criteria, chat=Chat(engine, criteria, statement_reader(criteria)))

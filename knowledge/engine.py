@@ -31,6 +31,8 @@ from knowledge.retrieval import CLAUSE_PREFIX, Candidate, Ranking, Retriever, Th
 
 Kind = Literal["answer", "clarify", "refuse"]
 PREVIEW = 300  # characters of each option shown when asking which one is meant
+# Subject families specific enough to route a question that names no attribute (公示 alone, P6 alone).
+_DISTINCTIVE = ("topic", "code", "org")
 # Subject families whose members exclude each other: an answer about the skilled office is not about the
 # professional one. An entry about one member is not given for a question naming only another.
 _FAMILIES = ("office", "track", "dept", "place", "topic")
@@ -71,13 +73,15 @@ class Answer:
 class Engine:
     """Built once per knowledge base (well under a second); ``ask`` is the hot path."""
 
-    def __init__(self, kb: KnowledgeBase, thresholds: Thresholds | None = None) -> None:
+    def __init__(self, kb: KnowledgeBase, thresholds: Thresholds | None = None,
+                 extra_words: dict[str, list[str]] | None = None) -> None:
+        """``extra_words``: more words for subjects from other data (the fields of each numbered condition)."""
         self.kb = kb
         self.t = thresholds or Thresholds()
         self.entries: dict[str, FaqEntry] = {e.id: e for e in kb.faq}
         city = kb.city_document
         self.reader = Reader(kb.vocabulary, city.place if city else "", city.place_en if city else "",
-                             kb.lexicon.relative_years)
+                             kb.lexicon.relative_years, extra_words)
         self.guards = Guards(kb.guards)
         self.retriever = Retriever(kb, self.t)
         self.base_year = kb.facts.round.year
@@ -113,8 +117,9 @@ class Engine:
                           "answer" if found else "refuse", entry_id="fact:contact", english=reading.english)
         ranking = self.retriever.rank(question, reading.english)
         routed = self._route(reading)
-        if routed is not None and self._understood(reading, question) >= self.t.min_coverage:
-            return self._ground(self.answer_entry(routed, today, reading.english, score=ranking.overall), reading)
+        if routed and self._understood(reading, question) >= self.t.min_coverage:
+            answers = [self.answer_entry(owner, today, reading.english, score=ranking.overall) for owner in routed]
+            return self._ground(answers[0] if len(answers) == 1 else _together(answers), reading)
         reply = self._decide(ranking, reading, today)
         return self._ground(reply, reading)
 
@@ -126,24 +131,35 @@ class Engine:
             rest = rest.replace(word, " ")
         return self.retriever.coverage(rest, reading.english)
 
-    def _route(self, reading: Reading) -> str | None:
-        """The one entry that answers what is asked about what is named, by the entries' own annotations:
-        most asked attributes answered, then most named subjects covered, then the most specific entry."""
-        if not reading.attributes or not reading.subjects:
-            return None
-        scored: list[tuple[tuple[int, int, float], str]] = []
+    def _route(self, reading: Reading) -> list[str]:
+        """The entries that answer what is asked about what is named, by the entries' own annotations: most
+        asked attributes answered, then the entry's first (main) attribute asked, then most named subjects
+        covered, then the most specific entry. With no
+        attribute read, a distinctive subject alone routes (公示, P6, 论文); a tie between entries that cover
+        different named subjects (专技的和技能的) routes to both; any other tie is left to the ranking."""
+        if not reading.subjects:
+            return []
+        named = reading.subjects if reading.attributes else \
+            {s for s in reading.subjects if s.split(".")[0] in _DISTINCTIVE}
+        scored: list[tuple[tuple[int, bool, int, float], str, frozenset[str]]] = []
         for e in self.kb.faq:
             answered = reading.attributes & set(e.answers)
-            covered = reading.subjects & set(e.about)
-            if e.kind != "answer" or not answered or not covered or not self._consistent(e.id, reading):
+            covered = frozenset(named & set(e.about))
+            if e.kind != "answer" or not covered or (reading.attributes and not answered) \
+                    or not self._consistent(e.id, reading):
                 continue
-            scored.append(((len(answered), len(covered), len(covered) / len(e.about)), e.id))
+            primary = bool(e.answers) and e.answers[0] in reading.attributes  # what the entry is mainly about
+            scored.append(((len(answered), primary, len(covered), len(covered) / len(e.about)), e.id, covered))
         if not scored:
-            return None
-        scored.sort(reverse=True)
-        if len(scored) > 1 and scored[0][0] == scored[1][0]:
-            return None  # a tie: the ranking decides
-        return scored[0][1]
+            return []
+        scored.sort(key=lambda x: x[0], reverse=True)
+        best = [s for s in scored if s[0] == scored[0][0]]
+        if len(best) == 1:
+            return [best[0][1]]
+        covers = [s[2] for s in best]
+        if len(best) <= 3 and all(not a & b for i, a in enumerate(covers) for b in covers[i + 1:]):
+            return [s[1] for s in best]  # each about another of the named things: answer each
+        return []
 
     def _decide(self, ranking: Ranking, reading: Reading, today: dt.date) -> Answer:
         english = reading.english
@@ -316,3 +332,12 @@ class Engine:
             say = "elsewhere"
         return pb(f"guard.{say}", **values)
 
+
+
+def _together(answers: list[Answer]) -> Answer:
+    """Several entries' answers as one (a question about two things named together)."""
+    first = answers[0]
+    sources = list(dict.fromkeys(s for a in answers for s in a.sources))
+    citations = list(dict.fromkeys(c for a in answers for c in a.citations))
+    return replace(first, answer="\n\n".join(a.answer for a in answers), sources=sources, citations=citations,
+                   found=all(a.found for a in answers))

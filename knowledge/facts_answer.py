@@ -22,7 +22,7 @@ OWNERS = {"office.professional": ("policy", "professional"), "track.professional
           "office.skilled": ("skilled",), "track.skilled": ("skilled",), "office.city": ("city",),
           "place.own_city": ("city",)}
 # Asked alongside a contact field, these still make it a question about the contact.
-_COMPATIBLE = {"materials", "where_submit", "procedure"}
+_COMPATIBLE = {"materials", "where_submit", "procedure", "quota"}
 
 
 def contacts_named(kb: KnowledgeBase, reading: Reading, asked: list[str]) -> list[Contact]:

@@ -54,24 +54,30 @@ class Reading:
         return sorted(s.split(".", 1)[1] for s in self.subjects if s.startswith(prefix + "."))
 
 
-# A year followed by one of these is about the asker (born, promoted, retired), not about a round.
-_PERSONAL_AFTER = re.compile(r"^\s*年?\s*(\d{1,2}\s*月\s*)?(\d{1,2}\s*[日号]\s*)?"
-                             r"(出生|生人|生的|年生|生|评上|评的|评为|获|拿|取得|"
-                             r"参加工作|参工|工作|入职|毕业|退休|退|以前|之前|左右|前后|开始|到现在|至今|起|那会|的时候|当上|晋升|考|"
-                             r"报过|申报过|报了|参评过|没选上|没评上|落选|评过|推荐过)")
+# A year followed, within a few characters, by one of these is about the asker's own history (born, promoted,
+# retired, 2016年我就享受了, 去年已经退休了), not about a round.
+_PERSONAL_AFTER = re.compile(r"^\s*年?\s*(\d{1,2}\s*月\s*)?(\d{1,2}\s*[日号]\s*)?[^，。？?！!,]{0,4}?"
+                             r"(我|他|她|就|已经|已|出生|生人|生的|年生|生|评上|评的|评为|获|拿|取得|"
+                             r"参加工作|参工|工作|入职|毕业|退休|退|辞|调|转|以前|之前|左右|前后|开始工作|开始干|开始从事|到现在|至今|以来|起|"
+                             r"那会|的时候|当上|晋升|考|报过|申报过|报了|参评过|没选上|没评上|落选|评过|推荐过|享受|经过)")
 _YEAR = re.compile(r"(?<!\d)(20[0-4]\d|19\d\d)(?!\d)")
-_EN_PERSONAL = re.compile(r"(born|since|retire|promoted|graduated|joined)\W+(in\W+)?$")
+_EN_PERSONAL = re.compile(r"(born|since|retired|promoted|graduated|joined|received)\W+(in\W+|on\W+)?([a-z]+\W+)?$")
 
 
 class Reader:
     """Built once from the vocabulary; ``read`` is pure and fast (one pass of a compiled pattern)."""
 
     def __init__(self, vocabulary: Vocabulary, own_city: str = "", own_city_en: str = "",
-                 relative_years: dict[str, int] | None = None) -> None:
+                 relative_years: dict[str, int] | None = None, extra: dict[str, list[str]] | None = None) -> None:
         self.vocabulary = vocabulary
         zh: dict[str, str] = {}
         en: dict[str, str] = {}
-        for kind, names in (("a", vocabulary.attributes), ("s", vocabulary.subjects)):
+        subjects = {**vocabulary.subjects}
+        for name, words in (extra or {}).items():  # more words for subjects, from other data (the criteria)
+            have = subjects.get(name, Terms())
+            subjects[name] = Terms(zh=[*have.zh, *(w for w in words if not w.isascii())],
+                                   en=[*have.en, *(w for w in words if w.isascii())])
+        for kind, names in (("a", vocabulary.attributes), ("s", subjects)):
             for name, terms in names.items():
                 tag = f"{kind}:{name}"
                 for word in terms.zh:  # ASCII words in Chinese questions (ddl, pdf) match as words

@@ -51,3 +51,9 @@ def label_values(crit: Criteria, pb) -> dict[str, object]:
     r = crit.round
     return {"cutoff": pb.date(r.cutoff_date), "min_years": r.min_years_in_occupation,
             "recent_years": r.recent_years, "reserve_year": r.reserve_year or ""}
+
+
+def condition_words(crit: Criteria) -> dict[str, list[str]]:
+    """The words that point to each numbered condition (医生 → P6), for the reader: a question naming a field
+    is about that condition (code.P6)."""
+    return {f"code.{a.code}": [a.short, *a.words] for a in crit.achievements.values()}

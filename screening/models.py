@@ -151,6 +151,7 @@ class AchievementOption(BaseModel):
     clause: str
     short: str
     words: list[str] = []  # fields and occupations that point to this condition, for reading free text
+    claims: list[str] = []  # honours whose mention is the asker's claim to this condition (全国技术能手 → S1)
     questions: list[str] = []
     short_en: str = ""
     questions_en: list[str] = []
