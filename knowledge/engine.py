@@ -28,6 +28,7 @@ from knowledge.phrasebook import Phrasebook, phrases
 from knowledge.reading import Reader, Reading
 from knowledge.render import Renderer, render_contact
 from knowledge.retrieval import CLAUSE_PREFIX, Candidate, Ranking, Retriever, Thresholds
+from knowledge.sounds import Sounds
 
 Kind = Literal["answer", "clarify", "refuse"]
 PREVIEW = 300  # characters of each option shown when asking which one is meant
@@ -84,6 +85,7 @@ class Engine:
                              kb.lexicon.relative_years, extra_words)
         self.guards = Guards(kb.guards)
         self.retriever = Retriever(kb, self.t)
+        self.sounds = Sounds(kb.lexicon.sound_words)
         self.base_year = kb.facts.round.year
 
     # ------------------------------------------------------------------ the pipeline
@@ -94,6 +96,13 @@ class Engine:
             hints: frozenset[str] = frozenset()) -> Answer:
         """Decide: answer, clarify or refuse. ``context`` is the conversation's last topic (a follow-up takes
         what it leaves out from it); ``hints`` are subjects the asker's own facts imply (a track)."""
+        typed = self.read(question)
+        corrected = self.sounds.correct(typed.text, typed.spans)  # typed by sound (才料 for 材料): read as meant
+        if corrected is not None and _explained(self.read(corrected)) > _explained(typed):
+            question = corrected
+        return self._in_context(question, today, context, hints)
+
+    def _in_context(self, question: str, today: dt.date, context: Topic | None, hints: frozenset[str]) -> Answer:
         reading = self.read(question)
         if hints and not any(s.startswith("track.") for s in reading.subjects):
             reading = replace(reading, subjects=reading.subjects | hints)
@@ -133,15 +142,15 @@ class Engine:
 
     def _route(self, reading: Reading) -> list[str]:
         """The entries that answer what is asked about what is named, by the entries' own annotations: most
-        asked attributes answered, then the entry's first (main) attribute asked, then most named subjects
-        covered, then the most specific entry. With no
+        asked attributes answered, then most named subjects covered, then the entry's first (main) attribute
+        asked, then the most specific entry. With no
         attribute read, a distinctive subject alone routes (公示, P6, 论文); a tie between entries that cover
         different named subjects (专技的和技能的) routes to both; any other tie is left to the ranking."""
         if not reading.subjects:
             return []
         named = reading.subjects if reading.attributes else \
             {s for s in reading.subjects if s.split(".")[0] in _DISTINCTIVE}
-        scored: list[tuple[tuple[int, bool, int, float], str, frozenset[str]]] = []
+        scored: list[tuple[tuple[int, int, bool, float], str, frozenset[str]]] = []
         for e in self.kb.faq:
             answered = reading.attributes & set(e.answers)
             covered = frozenset(named & set(e.about))
@@ -149,7 +158,7 @@ class Engine:
                     or not self._consistent(e.id, reading):
                 continue
             primary = bool(e.answers) and e.answers[0] in reading.attributes  # what the entry is mainly about
-            scored.append(((len(answered), primary, len(covered), len(covered) / len(e.about)), e.id, covered))
+            scored.append(((len(answered), len(covered), primary, len(covered) / len(e.about)), e.id, covered))
         if not scored:
             return []
         scored.sort(key=lambda x: x[0], reverse=True)
@@ -341,3 +350,8 @@ def _together(answers: list[Answer]) -> Answer:
     citations = list(dict.fromkeys(c for a in answers for c in a.citations))
     return replace(first, answer="\n\n".join(a.answer for a in answers), sources=sources, citations=citations,
                    found=all(a.found for a in answers))
+
+
+def _explained(reading: Reading) -> int:
+    """How many characters of a question the reader recognised as words it knows."""
+    return sum(len(w) for words in reading.words.values() for w in words)
