@@ -9,8 +9,9 @@ import sys
 from telegram import Update
 
 from bot import cli, console
-from bot.app import build_application, setup_logging, webhook_params
+from bot.app import build_application, webhook_params
 from bot.config import SettingsError, load_settings
+from bot.logs import setup_logging
 from bot.services import build_services
 from bot.texts import t
 

@@ -47,32 +47,6 @@ COMMANDS = [
 ]
 
 
-class TokenFilter(logging.Filter):
-    """Removes the bot token from every log record, at every level."""
-
-    def __init__(self, token: str) -> None:
-        super().__init__()
-        self.token = token
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if self.token:
-            message = record.getMessage()
-            if self.token in message:
-                record.msg = message.replace(self.token, "[TOKEN]")
-                record.args = ()
-        return True
-
-
-def setup_logging(token: str | None, level: int = logging.INFO) -> None:
-    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=level)
-    for name in ("httpx", "httpcore"):
-        logging.getLogger(name).setLevel(logging.WARNING)
-    if token:
-        token_filter = TokenFilter(token)
-        for handler in logging.getLogger().handlers:
-            handler.addFilter(token_filter)
-
-
 def build_application(settings: Settings, services: Services, db: Database | None = None,
                       today: dt.date | None = None, rate_limiter: bool = True) -> Application:
     """Wire a Telegram Application on the given services; the token must be set."""

@@ -7,11 +7,21 @@ Telegram's errors. This class only moves bytes and turns network failures into P
 
 from __future__ import annotations
 
+import re
+
 import aiohttp
 from telegram._utils.defaultvalue import DefaultValue
 from telegram._utils.types import ODVInput
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
+
+# A bot token as it appears in a request URL (digits, a colon, perhaps percent-encoded, and the secret).
+TOKEN_IN_URL = re.compile(r"\d+(?::|%3[Aa])[A-Za-z0-9_-]{20,}")
+
+
+def without_token(text: str) -> str:
+    """The text with any bot token in it replaced by [TOKEN]: aiohttp's errors quote the request URL."""
+    return TOKEN_IN_URL.sub("[TOKEN]", text)
 
 
 class AiohttpRequest(BaseRequest):
@@ -75,4 +85,5 @@ class AiohttpRequest(BaseRequest):
         except TimeoutError as exc:
             raise TimedOut from exc
         except aiohttp.ClientError as exc:
-            raise NetworkError(f"aiohttp.{type(exc).__name__}: {exc}") from exc
+            # Not chained: the cause's own text is the URL with the token in it, and tracebacks print it.
+            raise NetworkError(f"aiohttp.{type(exc).__name__}: {without_token(str(exc))}") from None
