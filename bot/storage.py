@@ -1,7 +1,9 @@
 """The one SQLite database, through aiosqlite: schema migrations, the question log, feedback, consent.
 
 WAL mode so readers never wait for the writer; ``PRAGMA user_version`` numbers the schema so an old
-database is migrated in place. User ids in logs and analytics are pseudonymised with a keyed hash; only
+database is migrated in place. Deleted rows leave nothing on disk: ``secure_delete`` zeroes freed content, and
+after a user's deletion or the retention purge the write-ahead log (which still holds the pages as they were
+before) is checkpointed and truncated. User ids in logs and analytics are pseudonymised with a keyed hash; only
 the persistence tables (which must find a user's own state again) hold the real id.
 """
 
@@ -88,6 +90,7 @@ class Database:
         await self._db.execute("PRAGMA synchronous=NORMAL")
         await self._db.execute("PRAGMA foreign_keys=ON")
         await self._db.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
+        await self._db.execute("PRAGMA secure_delete=ON")
         await self.migrate()
         self._key = (self._configured_key or await self._stored_key()).encode()
 
@@ -212,6 +215,7 @@ class Database:
         except aiosqlite.Error as exc:
             await self.conn.rollback()
             raise StorageError(str(exc)) from exc
+        await self.wipe_log()
 
     async def stale_users(self, days: int) -> list[int]:
         """Users whose self-check data is older than ``days``: the retention job also drops it from memory."""
@@ -228,7 +232,15 @@ class Database:
             cursor = await self.conn.execute(sql, (cutoff,))
             removed += cursor.rowcount
         await self.conn.commit()
+        await self.wipe_log()
         return removed
+
+    async def wipe_log(self) -> None:
+        """Copy the write-ahead log into the database and truncate it: until then the log still holds deleted
+        rows as they were. Best effort: a reader holding an old snapshot (another process) makes it wait for
+        the next deletion or checkpoint."""
+        with contextlib.suppress(aiosqlite.Error):
+            await self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     # ------------------------------------------------------------------ staff views
     async def stats(self) -> dict[str, Any]:

@@ -10,6 +10,9 @@ import textwrap
 import traceback
 from pathlib import Path
 
+import pytest
+
+from bot.storage import Database
 from bot.transport import AiohttpRequest
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -86,3 +89,49 @@ def test_the_token_is_redacted_from_messages_tracebacks_and_stacks_on_every_hand
     assert proc.stdout.count("polling") == 2
     assert "uncaught: http://127.0.0.1:9/bot[TOKEN]/getUpdates" in proc.stderr  # the excepthook too
     assert SECRET not in proc.stdout and SECRET not in proc.stderr
+
+
+# ------------------------------------------------------------------------------- 2. deleted data left on disk
+MARKER = "1931-07-19-ZQXJWV"  # a date of birth nobody else has
+
+
+def raw_bytes(path: Path) -> bytes:
+    """The database file, its write-ahead log and its shared-memory index, as they are on disk."""
+    return b"".join(p.read_bytes() for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")) if p.exists())
+
+
+@pytest.fixture
+async def db(tmp_path: Path):
+    """A fresh database, closed after the test whatever happens (an open one keeps the process alive)."""
+    database = Database(tmp_path / "infra.sqlite3")
+    await database.open()
+    yield database
+    await database.close()
+
+
+async def test_forget_leaves_no_trace_of_the_user_in_the_database_files(db: Database) -> None:
+    path = Path(db.path)
+    user = 4242424242
+    for other in range(20):  # other users' rows share the pages
+        await db.write("INSERT INTO user_data (user_id, data, updated_at) VALUES (?,?,?)",
+                       (other, '{"check": {"answers": {"birth": "1970-01-01"}}}', "2024-04-25T00:00:00+00:00"))
+    for step in range(5):  # a self-check, one step at a time, as the bot writes it
+        await db.write("INSERT INTO user_data (user_id, data, updated_at, rev) VALUES (?,?,?,?) "
+                       "ON CONFLICT(user_id) DO UPDATE SET data=excluded.data, rev=excluded.rev",
+                       (user, f'{{"check": {{"answers": {{"birth": "{MARKER}"}}, "step": {step}}}}}',
+                        "2024-04-25T00:00:00+00:00", step))
+    await db.log_question(user, f"我出生于{MARKER}能申报吗", "answer", None, 1.0, [])
+    assert MARKER.encode() in raw_bytes(path)
+    await db.forget_user(user)
+    assert await db.fetchall("SELECT COUNT(*) FROM user_data") == [(20,)]
+    assert MARKER.encode() not in raw_bytes(path)
+
+
+async def test_the_retention_purge_leaves_no_trace_of_old_rows_in_the_database_files(db: Database) -> None:
+    path = Path(db.path)
+    await db.write("INSERT INTO user_data (user_id, data, updated_at) VALUES (1, ?, '2000-01-01T00:00:00+00:00')",
+                   (f'{{"birth": "{MARKER}"}}',))
+    await db.write("INSERT INTO user_data (user_id, data, updated_at) VALUES (2, '{}', '2999-01-01T00:00:00+00:00')")
+    assert MARKER.encode() in raw_bytes(path)
+    assert await db.purge_older_than(90) == 1
+    assert MARKER.encode() not in raw_bytes(path)
