@@ -43,7 +43,7 @@ class Settings(BaseModel):
     webhook_url: str | None = None
     port: int = Field(default=8443, ge=1, le=65535)
     webhook_secret: SecretStr | None = None
-    pseudonym_key: SecretStr | None = None  # generated and kept in the database when not given
+    pseudonym_key: SecretStr | None = None  # else generated, kept in a file beside the database
     retention_days: int = Field(default=90, ge=1, le=3650)
     knowledge_dir: Path | None = None  # a copy of knowledge/data that /reload re-reads
     rate_limit_messages: int = Field(default=20, ge=1)

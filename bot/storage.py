@@ -1,10 +1,12 @@
 """The one SQLite database, through aiosqlite: schema migrations, the question log, feedback, consent.
 
 WAL mode so readers never wait for the writer; ``PRAGMA user_version`` numbers the schema so an old
-database is migrated in place. Deleted rows leave nothing on disk: ``secure_delete`` zeroes freed content, and
-after a user's deletion or the retention purge the write-ahead log (which still holds the pages as they were
-before) is checkpointed and truncated. User ids in logs and analytics are pseudonymised with a keyed hash; only
-the persistence tables (which must find a user's own state again) hold the real id.
+database is migrated in place. User ids in logs and analytics are pseudonymised with a keyed hash; only
+the persistence tables (which must find a user's own state again) hold the real id. The key is kept out of
+the database (``PSEUDONYM_KEY``, or else a file beside it), so a copy of the database alone cannot tell whose
+questions are whose. Deleted rows leave nothing on disk: ``secure_delete`` zeroes freed content, and after a
+user's deletion or the retention purge the write-ahead log (which still holds the pages as they were before)
+is checkpointed and truncated.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import os
 import secrets
 from collections.abc import Iterable
 from pathlib import Path
@@ -65,6 +68,49 @@ def _cutoff(days: int) -> str:
     return (dt.datetime.now(dt.UTC) - dt.timedelta(days=days)).isoformat(timespec="seconds")
 
 
+def read_key_file(path: Path) -> str | None:
+    """The key in ``path`` (its permissions tightened to 0600 if they were looser), or None without a file."""
+    try:
+        key = path.read_text("ascii").strip()
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise StorageError(f"{path}: cannot read the pseudonym key ({exc})") from exc
+    if not key:
+        raise StorageError(f"{path}: the pseudonym key file is empty")
+    if path.stat().st_mode & 0o077:
+        os.chmod(path, 0o600)
+    return key
+
+
+def create_key_file(path: Path, key: str) -> str:
+    """Write ``key`` to ``path`` (mode 0600, on disk before this returns); if another process got there first,
+    its key wins and is returned."""
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as out:
+            out.write(key + "\n")
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temporary, 0o600)
+        try:
+            os.link(temporary, path)  # atomic, and never replaces an existing key
+        except FileExistsError:
+            return read_key_file(path) or key
+        directory = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
+        return key
+    except OSError as exc:
+        raise StorageError(f"{path}: cannot write the pseudonym key ({exc.strerror or exc})") from exc
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+
+
 class Database:
     """Opened once per process (in ``post_init``); every write commits before it returns."""
 
@@ -92,7 +138,7 @@ class Database:
         await self._db.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
         await self._db.execute("PRAGMA secure_delete=ON")
         await self.migrate()
-        self._key = (self._configured_key or await self._stored_key()).encode()
+        self._key = (await self._pseudonym_key()).encode()
 
     async def close(self) -> None:
         if self._db is not None:
@@ -106,13 +152,29 @@ class Database:
             await self.conn.executescript(f"BEGIN; {script}; PRAGMA user_version = {number}; COMMIT;")
         return len(MIGRATIONS)
 
-    async def _stored_key(self) -> str:
-        row = await (await self.conn.execute("SELECT value FROM meta WHERE key='pseudonym_key'")).fetchone()
-        if row:
-            return str(row[0])
-        key = secrets.token_hex(32)
-        await self.write("INSERT INTO meta (key, value) VALUES ('pseudonym_key', ?)", (key,))
-        return key
+    @property
+    def key_path(self) -> Path:
+        """Where the pseudonym key is kept when ``PSEUDONYM_KEY`` is not set: beside the database."""
+        return Path(f"{self.path}.key")
+
+    async def _pseudonym_key(self) -> str:
+        """PSEUDONYM_KEY, else the key file (created on first start). A key an older release kept in the
+        ``meta`` table moves to the key file and leaves the database, so its pseudonyms keep matching."""
+        if self.path in ("", ":memory:"):
+            return self._configured_key or secrets.token_hex(32)
+        rows = await self.fetchall("SELECT value FROM meta WHERE key='pseudonym_key'")
+        stored = str(rows[0][0]) if rows else None
+        in_file = read_key_file(self.key_path)
+        if stored is not None:
+            if in_file is None:
+                in_file = create_key_file(self.key_path, stored)
+            if in_file != stored:
+                raise StorageError(f"{self.path}: holds a pseudonym key different from the one in {self.key_path}")
+            await self.write("DELETE FROM meta WHERE key='pseudonym_key'")
+            await self.wipe_log()
+        if self._configured_key:
+            return self._configured_key
+        return in_file or create_key_file(self.key_path, secrets.token_hex(32))
 
     def user_key(self, user_id: int) -> str:
         """The pseudonym used for this user in logs and analytics (keyed hash, not reversible without the key)."""

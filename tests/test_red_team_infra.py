@@ -135,3 +135,81 @@ async def test_the_retention_purge_leaves_no_trace_of_old_rows_in_the_database_f
     assert MARKER.encode() in raw_bytes(path)
     assert await db.purge_older_than(90) == 1
     assert MARKER.encode() not in raw_bytes(path)
+
+
+# ------------------------------------------------------------------- 3. pseudonym key beside the pseudonyms
+def pseudonym(key: str, user_id: int) -> str:
+    import hashlib
+    import hmac
+
+    return hmac.new(key.encode(), str(user_id).encode(), hashlib.sha256).hexdigest()[:16]
+
+
+def stored_key(path: Path) -> str:
+    import sqlite3
+
+    with sqlite3.connect(path) as conn:
+        rows = conn.execute("SELECT value FROM meta WHERE key='pseudonym_key'").fetchall()
+    return rows[0][0] if rows else ""
+
+
+async def test_the_pseudonym_key_lives_in_a_0600_file_beside_the_database_and_is_reused(tmp_path: Path) -> None:
+    path = tmp_path / "k.sqlite3"
+    db = Database(path)
+    await db.open()
+    try:
+        pseudonym = db.user_key(42)
+        await db.log_question(42, "专技处联系电话", "answer", None, 1.0, [])
+    finally:
+        await db.close()
+    key_file = Path(f"{path}.key")
+    key = key_file.read_text("ascii").strip()
+    assert len(key) == 64 and key_file.stat().st_mode & 0o777 == 0o600
+    assert key.encode() not in raw_bytes(path) and stored_key(path) == ""
+    again = Database(path)  # a restart
+    await again.open()
+    try:
+        assert again.user_key(42) == pseudonym
+        assert await again.fetchall("SELECT COUNT(*) FROM questions WHERE user_key=?", (pseudonym,)) == [(1,)]
+    finally:
+        await again.close()
+    assert key_file.read_text("ascii").strip() == key
+
+
+async def test_a_key_kept_in_an_old_database_moves_to_the_key_file_and_pseudonyms_still_match(tmp_path) -> None:
+    import sqlite3
+
+    from bot.storage import MIGRATIONS
+
+    path = tmp_path / "old.sqlite3"
+    old_key = "ab" * 32
+    old_pseudonym = pseudonym(old_key, 42)
+    with sqlite3.connect(path) as conn:  # as the previous release left it: the key in meta, WAL mode
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.executescript(f"BEGIN; {MIGRATIONS[0]}; {MIGRATIONS[1]}; PRAGMA user_version = 2; COMMIT;")
+        conn.execute("INSERT INTO meta (key, value) VALUES ('pseudonym_key', ?)", (old_key,))
+        conn.execute("INSERT INTO questions (user_key, ts, question, kind, score) VALUES (?, 'x', 'q', 'answer', 1)",
+                     (old_pseudonym,))
+    conn.close()
+    assert old_key.encode() in raw_bytes(path)
+    db = Database(path)
+    await db.open()
+    try:
+        assert db.user_key(42) == old_pseudonym  # existing pseudonyms keep working (/forget finds them)
+        assert old_key.encode() not in raw_bytes(path)
+        assert stored_key(path) == ""
+    finally:
+        await db.close()
+    key_file = Path(f"{path}.key")
+    assert key_file.read_text("ascii").strip() == old_key and key_file.stat().st_mode & 0o777 == 0o600
+
+
+async def test_a_configured_pseudonym_key_is_used_and_no_key_file_is_written(tmp_path: Path) -> None:
+    path = tmp_path / "env.sqlite3"
+    db = Database(path, pseudonym_key="from-the-environment")
+    await db.open()
+    try:
+        assert db.user_key(42) == pseudonym("from-the-environment", 42)
+    finally:
+        await db.close()
+    assert not Path(f"{path}.key").exists() and stored_key(path) == ""
