@@ -63,6 +63,11 @@ class StorageError(RuntimeError):
 CACHE_KIB = 1024
 
 
+# Telegram keeps an update it could not deliver (or whose delivery was not confirmed) for at most 24 hours, so an
+# update id older than a day cannot come back: its record in processed_updates has done its job.
+REDELIVERY_DAYS = 1
+
+
 def _cutoff(days: int) -> str:
     """The stored-timestamp form of the moment ``days`` ago: rows older than it are past retention."""
     return (dt.datetime.now(dt.UTC) - dt.timedelta(days=days)).isoformat(timespec="seconds")
@@ -285,13 +290,17 @@ class Database:
                                                           (_cutoff(days),))]
 
     async def purge_older_than(self, days: int) -> int:
-        """Delete questionnaire data and logs older than ``days``; returns the number of rows removed."""
+        """Delete questionnaire data, logs and consent older than ``days``, and update ids Telegram can no longer
+        redeliver; returns the number of rows removed."""
         cutoff = _cutoff(days)
         removed = 0
-        for sql in ("DELETE FROM user_data WHERE updated_at < ?", "DELETE FROM screenings WHERE ts < ?",
-                    "DELETE FROM questions WHERE ts < ?", "DELETE FROM feedback WHERE ts < ?",
-                    "DELETE FROM processed_updates WHERE ts < ?"):
-            cursor = await self.conn.execute(sql, (cutoff,))
+        for sql, since in (("DELETE FROM user_data WHERE updated_at < ?", cutoff),
+                           ("DELETE FROM screenings WHERE ts < ?", cutoff),
+                           ("DELETE FROM questions WHERE ts < ?", cutoff),
+                           ("DELETE FROM feedback WHERE ts < ?", cutoff),
+                           ("DELETE FROM consent WHERE ts < ?", cutoff),
+                           ("DELETE FROM processed_updates WHERE ts < ?", _cutoff(REDELIVERY_DAYS))):
+            cursor = await self.conn.execute(sql, (since,))
             removed += cursor.rowcount
         await self.conn.commit()
         await self.wipe_log()

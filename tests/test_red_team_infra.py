@@ -213,3 +213,21 @@ async def test_a_configured_pseudonym_key_is_used_and_no_key_file_is_written(tmp
     finally:
         await db.close()
     assert not Path(f"{path}.key").exists() and stored_key(path) == ""
+
+
+# -------------------------------------------------------------- 4. retention: consent and update ids too
+def ago(**delta: float) -> str:
+    import datetime as dt
+
+    return (dt.datetime.now(dt.UTC) - dt.timedelta(**delta)).isoformat(timespec="seconds")
+
+
+async def test_retention_purges_old_consent_and_keeps_update_ids_only_while_redelivery_is_possible(db) -> None:
+    await db.write("INSERT INTO consent (user_key, version, ts) VALUES ('old', 'v1', ?)", (ago(days=91),))
+    await db.write("INSERT INTO consent (user_key, version, ts) VALUES ('new', 'v1', ?)", (ago(days=89),))
+    await db.write("INSERT INTO processed_updates (update_id, ts) VALUES (1, ?)", (ago(days=2),))
+    await db.write("INSERT INTO processed_updates (update_id, ts) VALUES (2, ?)", (ago(hours=1),))
+    assert await db.purge_older_than(90) == 2
+    assert await db.fetchall("SELECT user_key FROM consent") == [("new",)]
+    assert await db.fetchall("SELECT update_id FROM processed_updates") == [(2,)]
+    assert not await db.first_time(2)  # Telegram may still redeliver it: still recognised
