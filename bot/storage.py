@@ -17,6 +17,7 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import secrets
 from collections.abc import Iterable
 from pathlib import Path
@@ -71,6 +72,15 @@ REDELIVERY_DAYS = 1
 def _cutoff(days: int) -> str:
     """The stored-timestamp form of the moment ``days`` ago: rows older than it are past retention."""
     return (dt.datetime.now(dt.UTC) - dt.timedelta(days=days)).isoformat(timespec="seconds")
+
+
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def valid_text(value: Any) -> Any:
+    """Text with each surrogate code point (invalid on its own, e.g. JSON's "\\ud800", and not encodable as UTF-8)
+    replaced by U+FFFD; other values as they are."""
+    return LONE_SURROGATE.sub("\ufffd", value) if isinstance(value, str) else value
 
 
 def read_key_file(path: Path) -> str | None:
@@ -186,12 +196,17 @@ class Database:
         return hmac.new(self._key, str(user_id).encode(), hashlib.sha256).hexdigest()[:16]
 
     async def write(self, sql: str, params: Iterable[Any] = ()) -> int:
-        """Run one write and commit it; raises StorageError (and rolls back) when the database refuses."""
+        """Run one write and commit it; raises StorageError (and rolls back) when the database refuses, and
+        nothing else: text is stored with any lone surrogate replaced, a value SQLite cannot hold is refused."""
+        params = tuple(params)
         try:
-            cursor = await self.conn.execute(sql, tuple(params))
+            try:
+                cursor = await self.conn.execute(sql, params)
+            except UnicodeEncodeError:  # rare, so checked only when SQLite could not encode it
+                cursor = await self.conn.execute(sql, tuple(map(valid_text, params)))
             await self.conn.commit()
             return cursor.lastrowid or 0
-        except aiosqlite.Error as exc:
+        except (aiosqlite.Error, OverflowError, ValueError) as exc:
             with contextlib.suppress(aiosqlite.Error):
                 await self.conn.rollback()
             raise StorageError(str(exc)) from exc

@@ -231,3 +231,27 @@ async def test_retention_purges_old_consent_and_keeps_update_ids_only_while_rede
     assert await db.fetchall("SELECT user_key FROM consent") == [("new",)]
     assert await db.fetchall("SELECT update_id FROM processed_updates") == [(2,)]
     assert not await db.first_time(2)  # Telegram may still redeliver it: still recognised
+
+
+# ------------------------------------------------------------------ 5. lone surrogates in text to be stored
+async def test_text_with_lone_surrogates_is_stored_with_replacement_characters(db) -> None:
+    question_id = await db.log_question(7, "护士\ud800能申报吗\udfff", "answer", None, 1.0, ["\udc80"])
+    assert await db.fetchall("SELECT question, options FROM questions WHERE id=?", (question_id,)) == [
+        ("护士\ufffd能申报吗\ufffd", '["\\udc80"]')]  # JSON escapes it: stored as written
+    await db.write("INSERT INTO user_data (user_id, data, updated_at) VALUES (?,?,?)",
+                   (7, '{"answer": "\ud83d"}', "2024-04-25"))  # as json.dumps(ensure_ascii=False) leaves it
+    assert await db.fetchall("SELECT data FROM user_data") == [('{"answer": "\ufffd"}',)]
+    # A pair of surrogates is the same character as its code point in JSON, but not in a Python string.
+    await db.write("UPDATE user_data SET data=? WHERE user_id=7", ("\ud83d\ude00",))
+    assert await db.fetchall("SELECT data FROM user_data") == [("\ufffd\ufffd",)]
+
+
+@pytest.mark.parametrize("value", [2**70, -(2**63) - 1, object()], ids=["too big", "too small", "an object"])
+async def test_a_write_raises_nothing_but_storage_error(db, value) -> None:
+    from bot.storage import StorageError
+
+    with pytest.raises(StorageError):
+        await db.write("INSERT INTO feedback (question_id, user_key, value, ts) VALUES (?, 'k', ?, 'now')",
+                       (1, value))
+    assert await db.fetchall("SELECT COUNT(*) FROM feedback") == [(0,)]
+    await db.write("INSERT INTO feedback (question_id, user_key, value, ts) VALUES (1, 'k', 1, 'now')")  # still works
