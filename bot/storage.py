@@ -74,6 +74,11 @@ def _cutoff(days: int) -> str:
     return (dt.datetime.now(dt.UTC) - dt.timedelta(days=days)).isoformat(timespec="seconds")
 
 
+def is_row_id(value: int) -> bool:
+    """Whether SQLite could hold this id (a signed 64-bit integer): ids come from button data anyone can forge."""
+    return -(2**63) <= value < 2**63
+
+
 LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -196,6 +201,10 @@ class Database:
         return hmac.new(self._key, str(user_id).encode(), hashlib.sha256).hexdigest()[:16]
 
     async def write(self, sql: str, params: Iterable[Any] = ()) -> int:
+        """Run one write and commit it; returns the new row's id (for an INSERT)."""
+        return (await self._write(sql, params)).lastrowid or 0
+
+    async def _write(self, sql: str, params: Iterable[Any]) -> aiosqlite.Cursor:
         """Run one write and commit it; raises StorageError (and rolls back) when the database refuses, and
         nothing else: text is stored with any lone surrogate replaced, a value SQLite cannot hold is refused."""
         params = tuple(params)
@@ -205,7 +214,7 @@ class Database:
             except UnicodeEncodeError:  # rare, so checked only when SQLite could not encode it
                 cursor = await self.conn.execute(sql, tuple(map(valid_text, params)))
             await self.conn.commit()
-            return cursor.lastrowid or 0
+            return cursor
         except (aiosqlite.Error, OverflowError, ValueError) as exc:
             with contextlib.suppress(aiosqlite.Error):
                 await self.conn.rollback()
@@ -224,6 +233,8 @@ class Database:
 
     async def question(self, question_id: int, user_id: int) -> dict | None:
         """A logged question, only if it is this user's."""
+        if not is_row_id(question_id):
+            return None
         rows = await self.fetchall("SELECT question, kind, entry, options, resolution FROM questions "
                                    "WHERE id=? AND user_key=?", (question_id, self.user_key(user_id)))
         if not rows:
@@ -231,11 +242,17 @@ class Database:
         q, kind, entry, options, resolution = rows[0]
         return {"question": q, "kind": kind, "entry": entry, "options": json.loads(options), "resolution": resolution}
 
-    async def resolve_question(self, question_id: int, resolution: str) -> None:
-        await self.write("UPDATE questions SET resolution=? WHERE id=?", (resolution, question_id))
+    async def resolve_question(self, question_id: int, resolution: str) -> bool:
+        """Note how a clarification ended; False when there is no such question."""
+        if not is_row_id(question_id):
+            return False
+        cursor = await self._write("UPDATE questions SET resolution=? WHERE id=?", (resolution, question_id))
+        return cursor.rowcount > 0
 
     async def record_feedback(self, question_id: int, user_id: int, value: int) -> bool:
-        """Record 👍 (1) or 👎 (0); a second tap changes nothing and returns False."""
+        """Record 👍 (1) or 👎 (0); a second tap, or a question id that cannot exist, changes nothing: False."""
+        if not is_row_id(question_id):
+            return False
         key = self.user_key(user_id)
         rows = await self.fetchall("SELECT 1 FROM feedback WHERE question_id=? AND user_key=?", (question_id, key))
         if rows:

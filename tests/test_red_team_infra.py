@@ -255,3 +255,17 @@ async def test_a_write_raises_nothing_but_storage_error(db, value) -> None:
                        (1, value))
     assert await db.fetchall("SELECT COUNT(*) FROM feedback") == [(0,)]
     await db.write("INSERT INTO feedback (question_id, user_key, value, ts) VALUES (1, 'k', 1, 'now')")  # still works
+
+
+# ---------------------------------------------------------------- 6. ids outside SQLite's 64-bit integers
+@pytest.mark.parametrize("question_id", [10**39, -(10**39), 2**63, -(2**63) - 1])
+async def test_a_question_id_outside_sqlites_range_is_not_found(db, question_id: int) -> None:
+    logged = await db.log_question(7, "专技处联系电话", "answer", None, 1.0, [])
+    assert await db.question(question_id, 7) is None
+    assert await db.resolve_question(question_id, "none") is False
+    assert await db.record_feedback(question_id, 7, 1) is False
+    # and ids in range work as before
+    assert (await db.question(logged, 7))["question"] == "专技处联系电话"
+    assert await db.resolve_question(logged, "none") is True
+    assert await db.record_feedback(logged, 7, 1) is True
+    assert await db.fetchall("SELECT question_id FROM feedback") == [(logged,)]
