@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import aiosqlite
+from pydantic import SecretStr
 
 MIGRATIONS: list[str] = [
     # 1: the first schema
@@ -72,6 +73,21 @@ REDELIVERY_DAYS = 1
 def _cutoff(days: int) -> str:
     """The stored-timestamp form of the moment ``days`` ago: rows older than it are past retention."""
     return (dt.datetime.now(dt.UTC) - dt.timedelta(days=days)).isoformat(timespec="seconds")
+
+
+def open_problem(exc: BaseException) -> str:
+    """What is wrong with a database file that would not open, in words an operator can act on."""
+    text = str(exc)
+    lowered = text.lower()
+    if "readonly" in lowered or "read-only" in lowered:
+        return "read-only (the bot must be able to write the file and create files beside it)"
+    if "not a database" in lowered:
+        return "not a SQLite database"
+    if "locked" in lowered or "busy" in lowered:
+        return "locked by another process"
+    if "unable to open" in lowered:
+        return "cannot be opened (no permission to the file or its directory?)"
+    return text
 
 
 def is_row_id(value: int) -> bool:
@@ -148,17 +164,29 @@ class Database:
         return self._db
 
     async def open(self) -> None:
-        """Open (once) and migrate; persistence calls this before its first read, ahead of post_init."""
+        """Open (once) and migrate; persistence calls this before its first read, ahead of post_init.
+
+        A database that cannot be used raises StorageError "<path>: <what is wrong>", with nothing left open."""
         if self._db is not None:
             return
-        self._db = await aiosqlite.connect(self.path, timeout=self.busy_timeout)
-        await self._db.execute("PRAGMA journal_mode=WAL")
-        await self._db.execute("PRAGMA synchronous=NORMAL")
-        await self._db.execute("PRAGMA foreign_keys=ON")
-        await self._db.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
-        await self._db.execute("PRAGMA secure_delete=ON")
-        await self.migrate()
-        self._key = (await self._pseudonym_key()).encode()
+        if self.path not in ("", ":memory:") and not Path(self.path).parent.is_dir():
+            raise StorageError(f"{self.path}: its directory {Path(self.path).parent} does not exist")
+        try:
+            self._db = await aiosqlite.connect(self.path, timeout=self.busy_timeout)
+            await self._db.execute("PRAGMA journal_mode=WAL")
+            await self._db.execute("PRAGMA synchronous=NORMAL")
+            await self._db.execute("PRAGMA foreign_keys=ON")
+            await self._db.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
+            await self._db.execute("PRAGMA secure_delete=ON")
+            await self.migrate()
+            self._key = (await self._pseudonym_key()).encode()
+        except (aiosqlite.Error, OSError, StorageError) as exc:
+            with contextlib.suppress(aiosqlite.Error):
+                await self.close()
+            self._db = None
+            if isinstance(exc, StorageError) and str(exc).startswith(f"{self.path}"):
+                raise
+            raise StorageError(f"{self.path}: {open_problem(exc)}") from exc
 
     async def close(self) -> None:
         if self._db is not None:
@@ -365,3 +393,14 @@ class Database:
         return await self.fetchall(
             "SELECT q.id, q.ts, q.user_key, q.question, q.kind, q.entry, q.score, q.resolution, f.value "
             "FROM questions q LEFT JOIN feedback f ON f.question_id = q.id ORDER BY q.id")
+
+
+async def check_database(path: Path | str, pseudonym_key: SecretStr | str | None = None) -> None:
+    """Open (creating and migrating) and close again: run at start-up, so that a database the bot cannot use
+    stops it with StorageError "<path>: <what is wrong>" before anything else is set up."""
+    key = pseudonym_key.get_secret_value() if isinstance(pseudonym_key, SecretStr) else pseudonym_key
+    db = Database(path, key)
+    try:
+        await db.open()
+    finally:
+        await db.close()

@@ -269,3 +269,101 @@ async def test_a_question_id_outside_sqlites_range_is_not_found(db, question_id:
     assert await db.resolve_question(logged, "none") is True
     assert await db.record_feedback(logged, 7, 1) is True
     assert await db.fetchall("SELECT question_id FROM feedback") == [(logged,)]
+
+
+# ------------------------------------------------------------------------- 7. an unusable database at start
+def not_a_database(tmp_path: Path) -> Path:
+    path = tmp_path / "notes.sqlite3"
+    path.write_text("these are notes, not a database\n" * 100, "utf-8")
+    return path
+
+
+def missing_directory(tmp_path: Path) -> Path:
+    return tmp_path / "no-such-dir" / "bot.sqlite3"
+
+
+def read_only(tmp_path: Path) -> Path:
+    """A valid database in a directory, file and directory both read-only (immutable when running as root)."""
+    import sqlite3
+
+    directory = tmp_path / "ro"
+    directory.mkdir()
+    path = directory / "bot.sqlite3"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE t (x)")
+    conn.close()
+    path.chmod(0o444)
+    directory.chmod(0o555)
+    if os.access(path, os.W_OK):  # root ignores permissions: make the file immutable instead
+        done = subprocess.run(["chattr", "+i", str(path)], capture_output=True)
+        if done.returncode != 0:
+            directory.chmod(0o755)
+            pytest.skip("cannot make a file read-only here (root, and no chattr)")
+    return path
+
+
+def writable_again(tmp_path: Path) -> None:
+    """Undo read_only so that pytest can remove the directory."""
+    directory, path = tmp_path / "ro", tmp_path / "ro" / "bot.sqlite3"
+    if path.exists():
+        subprocess.run(["chattr", "-i", str(path)], capture_output=True)
+        directory.chmod(0o755)
+        path.chmod(0o644)
+
+
+UNUSABLE = {"not a database": (not_a_database, "not a SQLite database"),
+            "missing directory": (missing_directory, "directory"),
+            "read-only": (read_only, "read-only")}
+
+
+@pytest.mark.parametrize("case", UNUSABLE)
+async def test_opening_an_unusable_database_is_a_storage_error_naming_the_file_and_the_problem(tmp_path, case):
+    from bot.storage import StorageError
+
+    make, problem = UNUSABLE[case]
+    path = make(tmp_path)
+    db = Database(path)
+    try:
+        with pytest.raises(StorageError) as info:
+            await db.open()
+        assert str(info.value).startswith(f"{path}: ") and problem in str(info.value)
+        assert db._db is None  # nothing left open
+    finally:
+        await db.close()
+        writable_again(tmp_path)
+
+
+async def test_a_database_locked_by_another_process_at_start_is_a_storage_error(tmp_path: Path) -> None:
+    import sqlite3
+
+    from bot.storage import StorageError
+
+    path = tmp_path / "locked.sqlite3"
+    blocker = sqlite3.connect(path, isolation_level=None)
+    blocker.execute("CREATE TABLE t (x)")
+    blocker.execute("BEGIN EXCLUSIVE")
+    db = Database(path, busy_timeout=0.2)
+    try:
+        with pytest.raises(StorageError, match=f"^{path}: .*locked"):
+            await db.open()
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+        await db.close()
+
+
+@pytest.mark.parametrize("case", UNUSABLE)
+def test_python_m_bot_on_an_unusable_database_says_so_in_one_line_and_exits_2(tmp_path: Path, case) -> None:
+    make, problem = UNUSABLE[case]
+    path = make(tmp_path)
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "PYTHONPATH": str(ROOT), "DATABASE_PATH": str(path),
+           "TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_BASE_URL": "http://127.0.0.1:9/bot"}
+    try:
+        proc = subprocess.run([sys.executable, "-m", "bot"], capture_output=True, text=True, timeout=60,
+                              cwd=tmp_path, env=env)
+    finally:
+        writable_again(tmp_path)
+    assert proc.returncode == 2, proc.stderr
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last.startswith(f"database error: {path}: ") and problem in last
+    assert "Traceback" not in proc.stderr and "Unclosed client session" not in proc.stderr
