@@ -20,6 +20,8 @@ import os
 import re
 import secrets
 from collections.abc import Iterable
+from contextvars import ContextVar
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -147,8 +149,48 @@ def create_key_file(path: Path, key: str) -> str:
             os.unlink(temporary)
 
 
+def _run_transaction(connection: aiosqlite.Connection, statements: list[tuple[str, tuple]]) -> list[tuple[int, int]]:
+    """On the connection's thread: run the statements and commit, or roll all of them back and raise."""
+    raw = connection._conn
+    try:
+        results = []
+        for sql, params in statements:
+            try:
+                cursor = raw.execute(sql, params)
+            except UnicodeEncodeError:  # rare, so checked only when SQLite could not encode the text
+                cursor = raw.execute(sql, tuple(map(valid_text, params)))
+            results.append((cursor.lastrowid or 0, cursor.rowcount))
+        raw.commit()
+        return results
+    except BaseException:
+        with contextlib.suppress(Exception):
+            raw.rollback()
+        raise
+
+
+@dataclass
+class _Pending:
+    """The update being handled in this task, until a transaction records it as processed."""
+
+    db: Database
+    update_id: int
+    recorded: bool = False
+
+
+# Set by first_time in the task handling an update; the tasks it starts (gather, create_task) see the same object.
+_PENDING: ContextVar[_Pending | None] = ContextVar("pending_update", default=None)
+
+# How many update ids first_time remembers as being handled without a record yet (an update a guard stopped
+# before anything recorded it): enough for every update in flight, bounded so that they cannot pile up.
+IN_FLIGHT_LIMIT = 10_000
+
+
 class Database:
-    """Opened once per process (in ``post_init``); every write commits before it returns."""
+    """Opened once per process (in ``post_init``); every write commits before it returns.
+
+    Writes share one connection, so each transaction runs whole in one trip to the connection's thread: no other
+    task's statement can come between its statements, and a failure rolls back only its own.
+    """
 
     def __init__(self, path: Path | str, pseudonym_key: str | None = None, busy_timeout: float = 5.0) -> None:
         self.path = str(path)
@@ -156,6 +198,7 @@ class Database:
         self._db: aiosqlite.Connection | None = None
         self._key = b""
         self._configured_key = pseudonym_key
+        self._in_flight: dict[int, None] = {}  # update ids being handled, not yet recorded (insertion order)
 
     @property
     def conn(self) -> aiosqlite.Connection:
@@ -230,23 +273,37 @@ class Database:
 
     async def write(self, sql: str, params: Iterable[Any] = ()) -> int:
         """Run one write and commit it; returns the new row's id (for an INSERT)."""
-        return (await self._write(sql, params)).lastrowid or 0
+        return (await self._write(sql, params))[0]
 
-    async def _write(self, sql: str, params: Iterable[Any]) -> aiosqlite.Cursor:
-        """Run one write and commit it; raises StorageError (and rolls back) when the database refuses, and
-        nothing else: text is stored with any lone surrogate replaced, a value SQLite cannot hold is refused."""
-        params = tuple(params)
+    async def _write(self, sql: str, params: Iterable[Any]) -> tuple[int, int]:
+        """Run one write and commit it; returns its (lastrowid, rowcount)."""
+        return (await self._transaction([(sql, tuple(params))]))[-1]
+
+    async def _transaction(self, statements: list[tuple[str, tuple]]) -> list[tuple[int, int]]:
+        """Run the statements as one transaction and commit it; returns each one's (lastrowid, rowcount).
+
+        Raises StorageError, and nothing else, when the database refuses (everything rolled back): text is
+        stored with any lone surrogate replaced, a value SQLite cannot hold is refused. The update-id record of
+        the update this task is handling, if not yet written, joins the transaction: an update's id and the
+        first step it causes land together, in one commit.
+        """
+        pending = _PENDING.get()
+        if pending is not None and (pending.db is not self or pending.recorded):
+            pending = None
+        if pending is not None:
+            statements = [("INSERT OR IGNORE INTO processed_updates (update_id, ts) VALUES (?,?)",
+                           (pending.update_id, now())), *statements]
         try:
-            try:
-                cursor = await self.conn.execute(sql, params)
-            except UnicodeEncodeError:  # rare, so checked only when SQLite could not encode it
-                cursor = await self.conn.execute(sql, tuple(map(valid_text, params)))
-            await self.conn.commit()
-            return cursor
+            # One call on aiosqlite's thread (its _execute, the one way to run a function there): statements
+            # awaited one by one would let other tasks' statements in between, into this transaction.
+            results = await self.conn._execute(_run_transaction, self.conn, statements)
         except (aiosqlite.Error, OverflowError, ValueError) as exc:
-            with contextlib.suppress(aiosqlite.Error):
-                await self.conn.rollback()
             raise StorageError(str(exc)) from exc
+        if pending is not None:
+            pending.recorded = True
+            self._in_flight.pop(pending.update_id, None)
+            results = results[1:]
+        return results
 
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[tuple]:
         return list(await (await self.conn.execute(sql, tuple(params))).fetchall())
@@ -274,8 +331,8 @@ class Database:
         """Note how a clarification ended; False when there is no such question."""
         if not is_row_id(question_id):
             return False
-        cursor = await self._write("UPDATE questions SET resolution=? WHERE id=?", (resolution, question_id))
-        return cursor.rowcount > 0
+        _, changed = await self._write("UPDATE questions SET resolution=? WHERE id=?", (resolution, question_id))
+        return changed > 0
 
     async def record_feedback(self, question_id: int, user_id: int, value: int) -> bool:
         """Record 👍 (1) or 👎 (0); a second tap, or a question id that cannot exist, changes nothing: False."""
@@ -304,44 +361,43 @@ class Database:
 
     # ------------------------------------------------------------------ updates seen (applied once)
     async def first_time(self, update_id: int) -> bool:
-        """True the first time an update id is seen; a redelivered update returns False.
+        """True the first time an update id is seen; an update seen before, or being handled, returns False.
 
-        The record is left uncommitted: it commits with the step the update causes (one commit per update,
-        and a step and its update id land together), or at the end of the update (``commit_pending``).
+        Nothing is written yet, so no transaction is left open on the shared connection (where another user's
+        failed write would roll it back). The record joins the first transaction the update's handling commits
+        (a step and its update id land together, one commit per update), or is written on its own at the end of
+        the update (``commit_pending``).
         """
-        try:
-            await self.conn.execute("INSERT INTO processed_updates (update_id, ts) VALUES (?,?)", (update_id, now()))
-            return True
-        except aiosqlite.IntegrityError:
+        if update_id in self._in_flight:
             return False
-        except aiosqlite.Error as exc:
+        try:
+            rows = await self.conn.execute_fetchall("SELECT 1 FROM processed_updates WHERE update_id=?", (update_id,))
+        except (aiosqlite.Error, OverflowError, ValueError) as exc:
             raise StorageError(str(exc)) from exc
+        if rows or update_id in self._in_flight:
+            return False
+        self._in_flight[update_id] = None
+        while len(self._in_flight) > IN_FLIGHT_LIMIT:
+            del self._in_flight[next(iter(self._in_flight))]
+        _PENDING.set(_Pending(self, update_id))
+        return True
 
     async def commit_pending(self) -> None:
-        """Commit what is still open at the end of an update (the update-id record of a read-only update)."""
-        if self.conn.in_transaction:
-            try:
-                await self.conn.commit()
-            except aiosqlite.Error as exc:
-                with contextlib.suppress(aiosqlite.Error):
-                    await self.conn.rollback()
-                raise StorageError(str(exc)) from exc
+        """At the end of an update: record it as processed if nothing it wrote did (a read-only update)."""
+        pending = _PENDING.get()
+        if pending is not None and pending.db is self and not pending.recorded:
+            await self._transaction([])
 
     # ------------------------------------------------------------------ deletion
     async def forget_user(self, user_id: int) -> None:
         """Delete everything stored about a user, in one transaction."""
         key = self.user_key(user_id)
-        try:  # one implicit transaction (an update-id record may already have opened it)
-            await self.conn.execute("DELETE FROM user_data WHERE user_id=?", (user_id,))
-            for name in ("check",):
-                await self.conn.execute("DELETE FROM conversations WHERE name=? AND key LIKE ?",
-                                        (name, f"[%{user_id}]"))
-            for table in ("questions", "feedback", "screenings", "consent"):
-                await self.conn.execute(f"DELETE FROM {table} WHERE user_key=?", (key,))
-            await self.conn.commit()
-        except aiosqlite.Error as exc:
-            await self.conn.rollback()
-            raise StorageError(str(exc)) from exc
+        await self._transaction([
+            ("DELETE FROM user_data WHERE user_id=?", (user_id,)),
+            ("DELETE FROM conversations WHERE name='check' AND key LIKE ?", (f"[%{user_id}]",)),
+            *[(f"DELETE FROM {table} WHERE user_key=?", (key,))
+              for table in ("questions", "feedback", "screenings", "consent")],
+        ])
         await self.wipe_log()
 
     async def stale_users(self, days: int) -> list[int]:
@@ -353,18 +409,16 @@ class Database:
         """Delete questionnaire data, logs and consent older than ``days``, and update ids Telegram can no longer
         redeliver; returns the number of rows removed."""
         cutoff = _cutoff(days)
-        removed = 0
-        for sql, since in (("DELETE FROM user_data WHERE updated_at < ?", cutoff),
-                           ("DELETE FROM screenings WHERE ts < ?", cutoff),
-                           ("DELETE FROM questions WHERE ts < ?", cutoff),
-                           ("DELETE FROM feedback WHERE ts < ?", cutoff),
-                           ("DELETE FROM consent WHERE ts < ?", cutoff),
-                           ("DELETE FROM processed_updates WHERE ts < ?", _cutoff(REDELIVERY_DAYS))):
-            cursor = await self.conn.execute(sql, (since,))
-            removed += cursor.rowcount
-        await self.conn.commit()
+        results = await self._transaction([
+            ("DELETE FROM user_data WHERE updated_at < ?", (cutoff,)),
+            ("DELETE FROM screenings WHERE ts < ?", (cutoff,)),
+            ("DELETE FROM questions WHERE ts < ?", (cutoff,)),
+            ("DELETE FROM feedback WHERE ts < ?", (cutoff,)),
+            ("DELETE FROM consent WHERE ts < ?", (cutoff,)),
+            ("DELETE FROM processed_updates WHERE ts < ?", (_cutoff(REDELIVERY_DAYS),)),
+        ])
         await self.wipe_log()
-        return removed
+        return sum(changed for _, changed in results)
 
     async def wipe_log(self) -> None:
         """Copy the write-ahead log into the database and truncate it: until then the log still holds deleted

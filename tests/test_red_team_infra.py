@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import subprocess
 import sys
@@ -367,3 +368,69 @@ def test_python_m_bot_on_an_unusable_database_says_so_in_one_line_and_exits_2(tm
     last = proc.stderr.strip().splitlines()[-1]
     assert last.startswith(f"database error: {path}: ") and problem in last
     assert "Traceback" not in proc.stderr and "Unclosed client session" not in proc.stderr
+
+
+# ------------------------------------------------- 8. one user's failed write and others' update-id records
+def committed_update_ids(path: str) -> list[int]:
+    """What another process would see: only committed rows."""
+    import sqlite3
+
+    with sqlite3.connect(path) as conn:
+        rows = conn.execute("SELECT update_id FROM processed_updates ORDER BY update_id").fetchall()
+    conn.close()
+    return [r[0] for r in rows]
+
+
+async def test_one_users_failed_write_does_not_drop_another_users_update_id_record(db) -> None:
+    from bot.storage import StorageError
+
+    a_seen, b_failed = asyncio.Event(), asyncio.Event()
+
+    async def update_a() -> None:  # a question: reads only, its id is committed at the end of the update
+        assert await db.first_time(101)
+        a_seen.set()
+        await b_failed.wait()
+        await db.commit_pending()
+
+    async def update_b() -> None:  # another user's step, whose write the database refuses
+        await a_seen.wait()
+        assert await db.first_time(102)
+        with pytest.raises(StorageError):
+            await db.write("INSERT INTO questions (user_key) VALUES ('b')")  # NOT NULL columns missing
+        b_failed.set()
+
+    await asyncio.gather(asyncio.create_task(update_a()), asyncio.create_task(update_b()))
+    assert 101 in committed_update_ids(db.path)
+
+
+async def test_an_updates_id_lands_with_the_step_it_causes_and_not_without_it(db) -> None:
+    from bot.storage import StorageError
+
+    async def step(update_id: int, sql: str) -> None:
+        assert await db.first_time(update_id)
+        assert update_id not in committed_update_ids(db.path)  # not a commit of its own
+        with contextlib.suppress(StorageError):
+            await db.write(sql)
+        seen_with_step[update_id] = committed_update_ids(db.path)
+
+    seen_with_step: dict[int, list[int]] = {}
+    await asyncio.create_task(step(201, "INSERT INTO screenings (user_key, ts, outcome) VALUES ('k', 'now', 'x')"))
+    await asyncio.create_task(step(202, "INSERT INTO screenings (user_key) VALUES ('k')"))  # refused
+    assert 201 in seen_with_step[201]  # committed with its step
+    assert 202 not in seen_with_step[202]  # the step was not saved: neither was its id
+    assert await db.fetchall("SELECT COUNT(*) FROM screenings") == [(1,)]
+
+
+async def test_an_update_is_still_recognised_while_its_first_delivery_is_in_flight(db) -> None:
+    first = asyncio.Event()
+
+    async def deliver() -> bool:
+        seen = await db.first_time(301)
+        first.set()
+        return seen
+
+    async def again() -> bool:
+        await first.wait()
+        return await db.first_time(301)  # the first delivery has not committed anything yet
+
+    assert await asyncio.gather(asyncio.create_task(deliver()), asyncio.create_task(again())) == [True, False]
