@@ -434,3 +434,37 @@ async def test_an_update_is_still_recognised_while_its_first_delivery_is_in_flig
         return await db.first_time(301)  # the first delivery has not committed anything yet
 
     assert await asyncio.gather(asyncio.create_task(deliver()), asyncio.create_task(again())) == [True, False]
+
+
+# ----------------------------------------------------- 9. one user's queued updates and the shared slots
+def update_from(user_id: int, update_id: int):
+    import datetime as dt
+
+    from telegram import Chat, Message, Update, User
+
+    message = Message(update_id, dt.datetime.now(dt.UTC), Chat(user_id, "private"),
+                      from_user=User(user_id, "U", is_bot=False), text="hi")
+    return Update(update_id, message=message)
+
+
+async def test_one_users_burst_does_not_hold_the_shared_slots_while_waiting_for_its_own_turn() -> None:
+    from bot.concurrency import PerUserProcessor
+
+    processor = PerUserProcessor(8)
+    finished: list[tuple[int, int]] = []
+    running = {1: 0, 2: 0}
+
+    async def handle(user_id: int, update_id: int) -> None:
+        running[user_id] += 1
+        assert running[user_id] == 1  # one at a time per user
+        await asyncio.sleep(0.002)  # a slow update: a round trip to Telegram
+        running[user_id] -= 1
+        finished.append((user_id, update_id))
+
+    # As PTB does: a task per update, in arrival order; 200 from one user, then one from another.
+    tasks = [asyncio.create_task(processor.process_update(update_from(1, i), handle(1, i))) for i in range(200)]
+    tasks.append(asyncio.create_task(processor.process_update(update_from(2, 999), handle(2, 999))))
+    await asyncio.gather(*tasks)
+    assert finished.index((2, 999)) < 10, finished.index((2, 999))  # before the burst's 10th (it was 194th)
+    assert [u for user, u in finished if user == 1] == list(range(200))  # the burst stays in order
+    assert not processor._locks and not processor._waiting  # nothing kept for users with nothing queued
