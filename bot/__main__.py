@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     if settings.webhook:
         application.run_webhook(**webhook_params(settings), allowed_updates=Update.ALL_TYPES)
     else:
-        application.run_polling(allowed_updates=Update.ALL_TYPES, poll_interval=settings.poll_interval)
+        application.run_polling(allowed_updates=Update.ALL_TYPES, poll_interval=0)  # PollingRequest pauses
     return 0
 
 

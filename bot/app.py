@@ -32,7 +32,7 @@ from bot.persistence import SqlitePersistence, forget_in_memory
 from bot.runtime import Runtime, make_flow
 from bot.services import Services
 from bot.storage import Database
-from bot.transport import AiohttpRequest
+from bot.transport import AiohttpRequest, PollingRequest
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +75,7 @@ def build_application(settings: Settings, services: Services, db: Database | Non
         .persistence(SqlitePersistence(db))
         .concurrent_updates(PerUserProcessor(MAX_CONCURRENT_UPDATES))
         .request(AiohttpRequest(connections=16))
-        .get_updates_request(AiohttpRequest(connections=1))
+        .get_updates_request(PollingRequest(pause=settings.poll_interval))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )

@@ -468,3 +468,63 @@ async def test_one_users_burst_does_not_hold_the_shared_slots_while_waiting_for_
     assert finished.index((2, 999)) < 10, finished.index((2, 999))  # before the burst's 10th (it was 194th)
     assert [u for user, u in finished if user == 1] == list(range(200))  # the burst stays in order
     assert not processor._locks and not processor._waiting  # nothing kept for users with nothing queued
+
+
+# ------------------------------------------------------------------------ 10. the poll pause at low load
+async def test_a_quiet_bot_answers_without_waiting_out_the_poll_interval(api, tmp_path: Path) -> None:
+    """Question, answer, next question at once: the bot must not be asleep between polls."""
+    from tests.fakebot import TOKEN as FAKE_TOKEN
+
+    interval = 2.0
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": FAKE_TOKEN, "TELEGRAM_BASE_URL": api.url, "PYTHONPATH": str(ROOT),
+           "DATABASE_PATH": str(tmp_path / "q.sqlite3"), "POLL_INTERVAL": str(interval)}
+    proc = await asyncio.create_subprocess_exec(sys.executable, "-m", "bot", env=env, cwd=tmp_path,
+                                                stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
+    try:
+        await api.wait_for(lambda: any(m == "setMyCommands" for m, _ in api.log), timeout=30)
+        waits = []
+        for question in ("专技处联系电话", "材料报送截止时间", "全省一共多少名额", "需要准备什么材料"):
+            before = len(api.to(1))
+            start = asyncio.get_running_loop().time()
+            await api.says(1, question)
+            await api.next_message(1, before, timeout=10)
+            waits.append(asyncio.get_running_loop().time() - start)
+    finally:
+        proc.terminate()
+        await proc.wait()
+    assert max(waits[1:]) < interval / 2, waits  # before: each next question waited out most of the interval
+
+
+async def test_the_poll_pause_comes_only_after_a_busy_poll() -> None:
+    from aiohttp import web
+
+    from bot.transport import PollingRequest
+
+    batches = [[{"update_id": i} for i in range(1, 21)], [{"update_id": 21}], []]
+    arrivals: list[float] = []
+    answered: list[float] = []
+
+    async def get_updates(request: web.Request) -> web.Response:
+        arrivals.append(asyncio.get_running_loop().time())
+        response = web.json_response({"ok": True, "result": batches[len(arrivals) - 1]})
+        answered.append(asyncio.get_running_loop().time())
+        return response
+
+    app = web.Application()
+    app.router.add_post("/bot{token}/getUpdates", get_updates)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    pause = 1.0
+    request = PollingRequest(pause=pause)
+    await request.initialize()
+    try:
+        for _ in batches:
+            await request.post(f"http://127.0.0.1:{port}/bot{TOKEN}/getUpdates")
+    finally:
+        await request.shutdown()
+        await runner.cleanup()
+    assert arrivals[1] - answered[0] >= pause  # 20 updates came back: pause, so that the next poll batches
+    assert arrivals[2] - answered[1] < pause / 2  # one update came back: poll again at once
