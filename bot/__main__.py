@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import datetime as dt
 import sys
 
 from telegram import Update
 
 from bot import cli, console
-from bot.app import build_application, setup_logging, webhook_params
+from bot.app import build_application, webhook_params
 from bot.config import SettingsError, load_settings
+from bot.logs import setup_logging
 from bot.services import build_services
+from bot.storage import StorageError, check_database
 from knowledge.phrasebook import phrases
 
 
@@ -67,11 +70,16 @@ def main(argv: list[str] | None = None) -> int:
         console.main(services, settings)
         return 0
     setup_logging(settings.telegram_bot_token.get_secret_value())
+    try:  # before the Application exists: one line, not a traceback and an unclosed HTTP session
+        asyncio.run(check_database(settings.database_path, settings.pseudonym_key))
+    except StorageError as exc:
+        print(f"database error: {exc}", file=sys.stderr)
+        return 2
     application = build_application(settings, services)
     if settings.webhook:
         application.run_webhook(**webhook_params(settings), allowed_updates=Update.ALL_TYPES)
     else:
-        application.run_polling(allowed_updates=Update.ALL_TYPES, poll_interval=settings.poll_interval)
+        application.run_polling(allowed_updates=Update.ALL_TYPES, poll_interval=0)  # PollingRequest pauses
     return 0
 
 
