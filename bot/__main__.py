@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
+from pathlib import Path
 
 from telegram import Update
 
@@ -39,19 +41,25 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def _knowledge_dir() -> Path | None:
+    """KNOWLEDGE_DIR for the line commands too, so an imported round can be asked before it is published."""
+    value = os.environ.get("KNOWLEDGE_DIR", "").strip()
+    return Path(value) if value else None
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.command == "ask":
-        services = build_services()
+        services = build_services(_knowledge_dir())
         today = args.today or dt.date.today()
         questions = [" ".join(args.question)] if args.question else cli.stdin_lines()
         cli.run_ask(services, questions, today, args.json, sys.stdout)
         return 0
     if args.command == "chat":
-        cli.run_chat(build_services(), cli.stdin_lines(), args.today or dt.date.today(), sys.stdout)
+        cli.run_chat(build_services(_knowledge_dir()), cli.stdin_lines(), args.today or dt.date.today(), sys.stdout)
         return 0
     if args.command == "screen":
-        cli.run_screen(build_services(), cli.stdin_lines(), sys.stdout)
+        cli.run_screen(build_services(_knowledge_dir()), cli.stdin_lines(), sys.stdout)
         return 0
     try:
         settings = load_settings()
