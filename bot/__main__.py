@@ -38,6 +38,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     sub.add_parser("run", help="run the Telegram bot (the default)")
     screen = sub.add_parser("screen", help="screen applicant profiles, one JSON value per line on standard input")
     screen.add_argument("--json", action="store_true", help="one JSON object per result (the only format)")
+    notice = sub.add_parser("import-notice", help="read a notice into a round directory (facts.toml, notice.txt, "
+                            "REVIEW.txt); exit 2 when it needs review")
+    notice.add_argument("notice", type=Path, help="the notice as text: a city letter and the provincial notice")
+    notice.add_argument("--out", type=Path, required=True, help="the round directory to write")
     return parser.parse_args(argv)
 
 
@@ -49,6 +53,10 @@ def _knowledge_dir() -> Path | None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.command == "import-notice":
+        from knowledge.importer import run
+
+        return run(args.notice, args.out, sys.stdout, validate=build_services)
     if args.command == "ask":
         services = build_services(_knowledge_dir())
         today = args.today or dt.date.today()
