@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import os
 import sys
+from pathlib import Path
 
 from telegram import Update
 
@@ -39,22 +41,36 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     sub.add_parser("run", help="run the Telegram bot (the default)")
     screen = sub.add_parser("screen", help="screen applicant profiles, one JSON value per line on standard input")
     screen.add_argument("--json", action="store_true", help="one JSON object per result (the only format)")
+    notice = sub.add_parser("import-notice", help="read a notice into a round directory (facts.toml, notice.txt, "
+                            "REVIEW.txt); exit 2 when it needs review")
+    notice.add_argument("notice", type=Path, help="the notice as text: a city letter and the provincial notice")
+    notice.add_argument("--out", type=Path, required=True, help="the round directory to write")
     return parser.parse_args(argv)
+
+
+def _knowledge_dir() -> Path | None:
+    """KNOWLEDGE_DIR for the line commands too, so an imported round can be asked before it is published."""
+    value = os.environ.get("KNOWLEDGE_DIR", "").strip()
+    return Path(value) if value else None
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    if args.command == "import-notice":
+        from knowledge.importer import run
+
+        return run(args.notice, args.out, sys.stdout, validate=build_services)
     if args.command == "ask":
-        services = build_services()
+        services = build_services(_knowledge_dir())
         today = args.today or dt.date.today()
         questions = [" ".join(args.question)] if args.question else cli.stdin_lines()
         cli.run_ask(services, questions, today, args.json, sys.stdout)
         return 0
     if args.command == "chat":
-        cli.run_chat(build_services(), cli.stdin_lines(), args.today or dt.date.today(), sys.stdout)
+        cli.run_chat(build_services(_knowledge_dir()), cli.stdin_lines(), args.today or dt.date.today(), sys.stdout)
         return 0
     if args.command == "screen":
-        cli.run_screen(build_services(), cli.stdin_lines(), sys.stdout)
+        cli.run_screen(build_services(_knowledge_dir()), cli.stdin_lines(), sys.stdout)
         return 0
     try:
         settings = load_settings()
