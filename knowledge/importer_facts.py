@@ -252,8 +252,13 @@ def quotas(findings: Findings, clauses: list[Clause]) -> None:
                     rf"省属企业\s*各\s*(?:择优)?\s*推荐\s*({NUMBER})\s*名")
                 _in(findings, clause, s, "quota.city_professional",
                     rf"各市\s*(?:各)?\s*(?:择优)?\s*推荐\s*({NUMBER})\s*名")
-            elif "高技能人才" in s and re.search(r"各\s*(?:择优)?\s*推荐", s):
-                _in(findings, clause, s, "quota.skilled_each", rf"各\s*(?:择优)?\s*推荐\s*({NUMBER})\s*名")
+            elif "高技能人才" in s and not re.search(r"其中", s):
+                # 各择优推荐 2 名高技能人才人选 / 推荐高技能人才人选各 2 名 / 高技能人才推荐指标为各 2 名
+                for pattern in (rf"各\s*(?:择优)?\s*(?:推荐)?\s*(?:指标)?\s*(?:为|是)?\s*({NUMBER})\s*名",
+                                rf"(?:择优)?\s*推荐\s*({NUMBER})\s*名\s*高技能人才"):
+                    if re.search(pattern, s):
+                        _in(findings, clause, s, "quota.skilled_each", pattern)
+                        break
 
 
 def _in(findings: Findings, clause: Clause, sentence: str, fact: str, pattern: str) -> None:

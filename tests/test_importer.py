@@ -211,12 +211,6 @@ def test_the_bot_answers_each_question_with_the_new_values(imported: Imported) -
         assert not missing, f"{question}: {missing} not in {reply['answer']!r}"
 
 
-# Topics typed into knowledge/data/faq.toml (main's file): they name a value of 2024 in every round's options
-# ("近5年在岗"). Until faq.toml renders them, they are taken out before the old-value check, and the strict xfail
-# below turns red when they are gone, so that this allowance is removed too.
-TYPED_TOPICS = ["近5年在岗"]
-
-
 def _many_questions(kb: KnowledgeBase) -> list[str]:
     """Every question variant of every FAQ entry, rendered for this round, in both languages; plus short ones that
     are asked to clarify (the options show other entries' topics and answers)."""
@@ -232,18 +226,10 @@ def test_no_answer_shows_a_value_of_an_earlier_round(imported: Imported) -> None
     assert len(questions) > 300
     replies = ask(imported.out, questions, "2026-04-01")
     text = "\n".join(r["answer"] + "\n" + "\n".join(str(o) for o in r.get("options") or []) for r in replies)
-    for topic in TYPED_TOPICS:
-        text = text.replace(topic, "")
     shown = [r["answer"] + str(r.get("options")) for r in replies]
     leaked = {old: next(q for q, said in zip(questions, shown, strict=True) if old in said)
               for old in imported.expected["old_values"] if old in text}
     assert not leaked, f"old values in answers (value: a question showing it): {leaked}"
-
-
-@pytest.mark.xfail(strict=True, reason="faq.toml cond.recent5y has the topic 近5年在岗 typed, not rendered")
-def test_faq_topics_name_no_value_of_2024(services) -> None:  # type: ignore[no-untyped-def]
-    topics = [e.topic for e in services.kb.faq]
-    assert not [t for t in topics if any(typed in t for typed in TYPED_TOPICS)]
 
 
 # ---------------------------------------------------------------- notices that need review
