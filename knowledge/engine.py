@@ -126,7 +126,7 @@ class Engine:
                           "answer" if found else "refuse", entry_id="fact:contact", english=reading.english)
         ranking = self.retriever.rank(question, reading.english)
         routed = self._route(reading)
-        if routed and self._understood(reading, question) >= self.t.min_coverage:
+        if routed and self._understood(reading, question) >= self.t.route_coverage:
             answers = [self.answer_entry(owner, today, reading.english, score=ranking.overall) for owner in routed]
             return self._ground(answers[0] if len(answers) == 1 else _together(answers), reading)
         reply = self._decide(ranking, reading, today)
@@ -147,7 +147,7 @@ class Engine:
         attribute read, a distinctive subject alone routes (公示, P6, 论文); a tie between entries that cover
         different named subjects (专技的和技能的) routes to both; any other tie is left to the ranking."""
         if not reading.subjects:
-            return []
+            return self._owner_of(reading.attributes)
         named = reading.subjects if reading.attributes else \
             {s for s in reading.subjects if s.split(".")[0] in _DISTINCTIVE}
         scored: list[tuple[tuple[int, int, bool, float], str, frozenset[str]]] = []
@@ -169,6 +169,14 @@ class Engine:
         if len(best) <= 3 and all(not a & b for i, a in enumerate(covers) for b in covers[i + 1:]):
             return [s[1] for s in best]  # each about another of the named things: answer each
         return []
+
+    def _owner_of(self, attributes: frozenset[str]) -> list[str]:
+        """With no subject named, the one entry whose main attribute is what is asked (逾期 → the late rule,
+        什么是特贴 → the purpose), when exactly one entry has it as its main attribute."""
+        if len(attributes) != 1:
+            return []
+        owners = [e.id for e in self.kb.faq if e.kind == "answer" and e.answers[:1] == list(attributes)]
+        return owners if len(owners) == 1 else []
 
     def _decide(self, ranking: Ranking, reading: Reading, today: dt.date) -> Answer:
         english = reading.english
