@@ -116,6 +116,7 @@ class Criterion(BaseModel):
                   "any_skilled", "dual_qualification"]
     facts: list[str] = Field(min_length=1)
     rule: str
+    about: list[str] = []  # subjects of the vocabulary the rule is about (topic.retirement), for routing
     questions: list[str] = []
     rule_en: str = ""  # the rule in English, for the Q&A's English answers
     questions_en: list[str] = []
