@@ -32,6 +32,9 @@ from knowledge.sounds import Sounds
 
 Kind = Literal["answer", "clarify", "refuse"]
 PREVIEW = 300  # characters of each option shown when asking which one is meant
+# Attributes nearly every question asks (能报吗, 什么条件, 要什么材料, 怎么办): said of a distinctive subject, the
+# subject decides (名额不够能多推吗 is about exceeding the quota).
+_GENERIC = frozenset({"eligibility", "conditions", "materials", "procedure"})
 # Subject families specific enough to route a question that names no attribute (公示 alone, P6 alone).
 _DISTINCTIVE = ("topic", "code", "org")
 # Subject families whose members exclude each other: an answer about the skilled office is not about the
@@ -81,8 +84,9 @@ class Engine:
         self.t = thresholds or Thresholds()
         self.entries: dict[str, FaqEntry] = {e.id: e for e in kb.faq}
         city = kb.city_document
+        documents = {"topic.document": [w for d in kb.documents for w in (d.number, d.number.split("〔")[0])]}
         self.reader = Reader(kb.vocabulary, city.place if city else "", city.place_en if city else "",
-                             kb.lexicon.relative_years, extra_words)
+                             kb.lexicon.relative_years, {**(extra_words or {}), **documents})
         self.guards = Guards(kb.guards)
         self.retriever = Retriever(kb, self.t)
         self.sounds = Sounds(kb.lexicon.sound_words)
@@ -146,16 +150,15 @@ class Engine:
         asked, then the most specific entry. With no
         attribute read, a distinctive subject alone routes (公示, P6, 论文); a tie between entries that cover
         different named subjects (专技的和技能的) routes to both; any other tie is left to the ranking."""
+        asked = reading.attributes - _GENERIC  # 能报吗, 条件: what nearly every question asks, said of a subject
         if not reading.subjects:
             return self._owner_of(reading.attributes)
-        named = reading.subjects if reading.attributes else \
-            {s for s in reading.subjects if s.split(".")[0] in _DISTINCTIVE}
+        named = reading.subjects if asked else {s for s in reading.subjects if s.split(".")[0] in _DISTINCTIVE}
         scored: list[tuple[tuple[int, int, bool, float], str, frozenset[str]]] = []
         for e in self.kb.faq:
-            answered = reading.attributes & set(e.answers)
+            answered = (asked or reading.attributes) & set(e.answers)
             covered = frozenset(named & set(e.about))
-            if e.kind != "answer" or not covered or (reading.attributes and not answered) \
-                    or not self._consistent(e.id, reading):
+            if e.kind != "answer" or not covered or (asked and not answered) or not self._consistent(e.id, reading):
                 continue
             primary = bool(e.answers) and e.answers[0] in reading.attributes  # what the entry is mainly about
             scored.append(((len(answered), len(covered), primary, len(covered) / len(e.about)), e.id, covered))

@@ -22,6 +22,7 @@ class Terms(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     zh: list[str] = []
     en: list[str] = []
+    patterns: list[str] = []  # regular expressions over the folded text, for names no list can hold (盂县)
 
 
 class Vocabulary(BaseModel):
@@ -95,6 +96,7 @@ class Reader:
         self._zh_tags, self._en_tags = zh, en
         self._zh_longest = max((len(w) for w in zh), default=0)
         self._relative = {fold(k): v for k, v in (relative_years or {}).items()}
+        self._patterns = [(re.compile(p), f"s:{name}") for name, terms in subjects.items() for p in terms.patterns]
         self._recent: dict[tuple[str, int], Reading] = {}
 
     def read(self, question: str, base_year: int) -> Reading:
@@ -112,6 +114,11 @@ class Reader:
         english = is_english(question)
         found: dict[str, list[str]] = {}
         spans = _zh_spans(text, self._zh_tags, self._zh_longest) + _en_spans(text, self._en, self._en_tags)
+        matched = [(m.start(), m.end(), tag, m.group(0))
+                   for pattern, tag in self._patterns for m in pattern.finditer(text) if not any(s <= m.start() and m.end() <= e for s, e, _, _ in spans)]
+        # A pattern's match holds the words inside it (政府特殊津贴 inside 市级的政府特殊津贴 is not this scheme).
+        spans = [s for s in spans if not any(p <= s[0] and s[1] <= e and e - p > s[1] - s[0] for p, e, _, _ in matched)]
+        spans = sorted(spans + matched)
         for _, _, tag, word in spans:
             found.setdefault(tag, []).append(word)
         attributes = frozenset(t[2:] for t in found if t.startswith("a:"))

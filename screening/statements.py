@@ -106,16 +106,14 @@ class StatementReader:
                 value: Any = {"true": True, "false": False}.get(key, key) if kinds.get(name) == "bool" else key
                 for word in words:
                     table.setdefault(_fold(word), (name, None if key == "neutral" else value))
-        for code, words in (claims or {}).items():  # before the pointers: a claim outranks a pointer
+        for code, words in (claims or {}).items():
             for word in words:
                 table.setdefault(_fold(word), ("claim", code))
-        for code, words in pointers.items():
-            for word in words:
-                table.setdefault(_fold(word), ("pointer", code))
         self._table = table
-        words = sorted(table, key=len, reverse=True)
-        self._pattern = re.compile("|".join(
-            rf"(?<![a-z]){re.escape(w)}(?![a-z])" if w.isascii() else re.escape(w) for w in words))
+        self._pattern = _words_pattern(table)
+        # Fields are read in a pass of their own: 一级演员 states a title and points to 宣传文化 (P5) at once.
+        self._pointers = {_fold(w): code for code, words in pointers.items() for w in words}
+        self._pointer_pattern = _words_pattern(self._pointers)
         self._bool = {name for name, kind in kinds.items() if kind == "bool"}
 
     def read(self, text: str, today: dt.date) -> Statement:
@@ -129,9 +127,9 @@ class StatementReader:
             name, value = self._table[m.group(0)]
             if value is None:
                 continue
-            if name in ("pointer", "claim"):
-                (claims if name == "claim" and not _NEGATION.search(folded[max(0, m.start() - 6):m.start()])
-                 else pointers).append(value)
+            if name == "claim":
+                if not _NEGATION.search(folded[max(0, m.start() - 6):m.start()]):
+                    claims.append(value)
                 continue
             if _NEGATION.search(folded[max(0, m.start() - 6):m.start()]):
                 if name not in self._bool:
@@ -147,6 +145,7 @@ class StatementReader:
                 facts[name] = True  # 从中级评上了副高: the higher one is the current one
             else:
                 facts.pop(name)
+        pointers += [self._pointers[m.group(0)] for m in self._pointer_pattern.finditer(folded)]
         years = self._years(folded)
         if years is not None:
             facts["years_in_occupation"] = years
@@ -194,6 +193,13 @@ class StatementReader:
             earliest = add_months(today, -12 * (age + 1)) + dt.timedelta(days=1)
             return BirthRange(earliest, latest, "age")
         return None
+
+
+def _words_pattern(table: dict[str, Any]) -> re.Pattern[str]:
+    """Every word of a table, longest first; English words whole."""
+    words = sorted(table, key=len, reverse=True)
+    return re.compile("|".join(rf"(?<![a-z]){re.escape(w)}(?![a-z])" if w.isascii() else re.escape(w)
+                               for w in words) or "(?!)")
 
 
 def _month(year: int, month: int) -> BirthRange | None:
