@@ -115,7 +115,8 @@ class Reader:
         found: dict[str, list[str]] = {}
         spans = _zh_spans(text, self._zh_tags, self._zh_longest) + _en_spans(text, self._en, self._en_tags)
         matched = [(m.start(), m.end(), tag, m.group(0))
-                   for pattern, tag in self._patterns for m in pattern.finditer(text) if not any(s <= m.start() and m.end() <= e for s, e, _, _ in spans)]
+                   for pattern, tag in self._patterns for m in pattern.finditer(text)
+                   if not any(s <= m.start() and m.end() <= e for s, e, _, _ in spans)]
         # A pattern's match holds the words inside it (政府特殊津贴 inside 市级的政府特殊津贴 is not this scheme).
         spans = [s for s in spans if not any(p <= s[0] and s[1] <= e and e - p > s[1] - s[0] for p, e, _, _ in matched)]
         spans = sorted(spans + matched)
