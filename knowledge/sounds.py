@@ -1,8 +1,9 @@
 """Read the domain's words by sound as well as by character: most Chinese is typed through a pinyin input method,
 so a wrong character is usually a homophone of the right one (才料 for 材料, 直建处 for 职建处, 明额 for 名额).
 
-The readings come from pypinyin's dictionary (every character's readings, tones set aside), loaded the first
-time a question is not understood as typed, so answering what is typed right costs nothing. Only words of the
+The readings come from the sound table (knowledge/data/sounds.txt, every character's readings, tones set aside,
+generated from pypinyin's dictionary by knowledge/sound_table.py), loaded the first time a question is not
+understood as typed, so answering what is typed right costs nothing. Only words of the
 domain's vocabulary are restored, only where every character sounds like the word's, and the corrected question
 goes through every guard again, so a sound-alike cannot turn a refused question into a confident answer.
 """
@@ -10,19 +11,13 @@ goes through every guard again, so a sound-alike cannot turn a refused question 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from functools import cached_property
 
+from knowledge import sound_table
+
 _CJK = re.compile(r"[\u3400-\u9fff]")
 MAX_LENGTH = 6  # characters: longer words are rarely mistyped as a whole
-
-
-def _toneless(reading: str) -> str:
-    """ní → ni, lǜ → lv (as typed on a pinyin keyboard)."""
-    plain = unicodedata.normalize("NFD", reading.replace("ü", "v").replace("ǖ", "v").replace("ǘ", "v")
-                                  .replace("ǚ", "v").replace("ǜ", "v"))
-    return "".join(c for c in plain if not unicodedata.combining(c))
 
 
 class Sounds:
@@ -33,24 +28,24 @@ class Sounds:
                             key=len, reverse=True)
 
     @cached_property
-    def _readings(self) -> dict[str, frozenset[str]]:
-        from pypinyin.pinyin_dict import pinyin_dict  # about 0.15 s, once, on the first question that needs it
+    def _table(self) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+        return sound_table.load()  # about 30 ms and 4 MB, once, on the first question that needs it
 
-        return {chr(code): frozenset(_toneless(r) for r in value.split(",")) for code, value in pinyin_dict.items()}
-
-    @cached_property
+    @property
     def _typed(self) -> dict[str, str]:
         """Each character's usual reading: what an input method most likely produced it from."""
-        from pypinyin.pinyin_dict import pinyin_dict
+        return self._table[0]
 
-        return {chr(code): _toneless(value.split(",")[0]) for code, value in pinyin_dict.items()}
+    def _readings(self, char: str) -> frozenset[str]:
+        usual, also = self._table
+        return frozenset((usual[char], *also.get(char, ()))) if char in usual else frozenset()
 
     @cached_property
     def _index(self) -> dict[str, list[tuple[str, list[frozenset[str]]]]]:
         """First syllable → the words that start with it, each with its characters' readings."""
         index: dict[str, list[tuple[str, list[frozenset[str]]]]] = {}
         for word in self.words:
-            sounds = [self._readings.get(c, frozenset()) for c in word]
+            sounds = [self._readings(c) for c in word]
             if all(sounds):
                 for syllable in sounds[0]:
                     index.setdefault(syllable, []).append((word, sounds))

@@ -32,3 +32,19 @@ def test_words_already_read_or_common_words_are_left_alone(services, text) -> No
 def test_a_homophone_gets_the_answer_of_the_word(services) -> None:
     assert "7676045" in services.engine.ask("直建处电话", TODAY).answer
     assert not services.engine.ask("高考分数线多少", TODAY).found  # a sound-alike does not pull a trap in
+
+
+def test_the_sound_table_is_pypinyins_dictionary_as_installed() -> None:
+    """knowledge/data/sounds.txt is generated, not edited: regenerating it from pypinyin changes nothing."""
+    pytest.importorskip("pypinyin")
+    from knowledge import sound_table
+
+    assert sound_table.PATH.read_text("utf-8") == sound_table.generate()
+
+
+def test_a_polyphone_keeps_every_reading() -> None:
+    from knowledge import sound_table
+
+    usual, also = sound_table.load()
+    assert usual["材"] == "cai" and usual["行"] in {"xing", "hang"}
+    assert {usual["行"], *also["行"]} >= {"xing", "hang"}
