@@ -10,6 +10,7 @@ question for the engine, with the last topic as context and the asker's track as
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,8 @@ from screening.wording import verdict_text
 
 EXPIRY = dt.timedelta(minutes=30)  # context older than this is forgotten: a new visit starts afresh
 ASKS_PERSONAL = frozenset({"eligibility", "conditions"})
+_ASKING = re.compile(r"[?？]|吗|么|呢|吧|怎|什么|啥|哪|几|多少|能否|是否|可否|可不可以|能不能|是不是|有没有|"
+                     r"\b(how|what|which|when|where|who|why|can|could|does|do|is|are|should|may)\b")
 
 
 @dataclass(frozen=True)
@@ -82,10 +85,13 @@ class Chat:
         stated = set(said.facts) - {"track", "achievements"} - set(said.categories) | (
             {"birth"} if said.birth else set())
         other_topic = reading.attributes - ASKS_PERSONAL
-        adds_facts_only = state.personal and bool(stated) and not other_topic
+        # after a verdict, an honour the asker adds (还拿过全国技术能手) is one more fact about them
+        adds_facts_only = state.personal and bool(stated | set(said.facts.get("achievements", ()))) and not other_topic
         describes_self = len(stated) >= 2 and not other_topic - {"priority", "days_left"}
-        personal = bool(stated) and (bool(reading.attributes & ASKS_PERSONAL) or excluding(said) or adds_facts_only
-                                     or describes_self)
+        # 我是高级技师: facts told, nothing asked (no attribute read, no question word)
+        only_states = not reading.attributes and not said.categories and not _ASKING.search(reading.text)
+        personal = adds_facts_only or (bool(stated) and (bool(reading.attributes & ASKS_PERSONAL) or excluding(said)
+                                                        or describes_self or only_states))
         if personal and self.engine.guards.check(reading, self.engine.base_year) is None:
             judged = verdict(statement, self.criteria)
             employer = bool(reading.subjects & {"org.nonpublic", "org.overseas"})

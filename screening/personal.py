@@ -33,11 +33,11 @@ def excluding(statement: Statement) -> bool:
 def verdict(statement: Statement, criteria: Criteria) -> Verdict:
     """Screen the stated facts; a birth range counts only if its earliest and latest dates agree."""
     facts = {k: v for k, v in statement.facts.items() if k in Profile.model_fields}
-    if "track" not in facts and not facts.get("senior_title") and (facts.get("skill_level")
-                                                                   or "years_in_occupation" in facts):
+    if "track" not in facts and "senior_title" in facts and not facts.get("skill_level"):
+        facts["track"] = "professional"  # a title, senior or not (中级工程师 too): the professional track
+    elif "track" not in facts and not facts.get("senior_title") and (facts.get("skill_level")
+                                                                     or "years_in_occupation" in facts):
         facts["track"] = "skilled"  # a skill level or years in a trade: the asker is a skilled worker
-    elif "track" not in facts and "senior_title" in facts and not facts.get("skill_level"):
-        facts["track"] = "professional"  # a title, senior or not: the professional track
     profile = dict(facts)
     birth = statement.birth
     if birth is not None and birth.stated():

@@ -20,7 +20,7 @@ from dataclasses import field as default
 from importlib import resources
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from screening.engine import FACT_ORDER, determine_track, screen
 from screening.models import Profile, Screening
@@ -66,6 +66,18 @@ class _QuestionSpec(BaseModel):
     text_en: str
     options: list[_Option]
     says: dict[str, list[str]] = {}  # value -> words that state it in free text (see questions.toml)
+    says_patterns: dict[str, list[str]] = {}  # value -> regular expressions that state it (checked at load)
+
+    @field_validator("says_patterns")
+    @classmethod
+    def _compiles(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        for patterns in value.values():
+            for p in patterns:
+                try:
+                    re.compile(p)
+                except re.error as exc:
+                    raise ValueError(f"says_patterns: {p!r}: {exc}") from exc
+        return value
 
 
 @dataclass(frozen=True)
@@ -118,7 +130,8 @@ def statement_reader(criteria: Criteria) -> StatementReader:
     kinds.update({name: "bool" for name in extra})
     return StatementReader({**{s.field: s.says for s in specs if s.says}, **extra}, kinds,
                            {code: a.words for code, a in criteria.achievements.items()},
-                           {code: a.claims for code, a in criteria.achievements.items()})
+                           {code: a.claims for code, a in criteria.achievements.items()},
+                           {s.field: s.says_patterns for s in specs if s.says_patterns})
 
 
 def new_state() -> State:

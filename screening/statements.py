@@ -20,6 +20,9 @@ from screening.retirement import add_months
 _CN = {c: i for i, c in enumerate("零一二三四五六七八九")}
 # A fact word followed by these names a kind of person (已经退休的能申请吗), not the asker.
 _CATEGORY = re.compile(r"\s*(的人|的同志|的职工|的人员|的能|的可以|的还|的是否|的话|人员)")
+# A fact word after these is a plan, not a fact (想先考高级技师, 准备评副高, 等评上正高).
+_INTENT = re.compile(r"((想|准备|打算|计划|争取|希望|等我?|还没)(先|再|去)?(考|评|拿|申请|报考|冲)?"
+                     r"|(?<![已经过])考)\s*$")
 _NEGATION = re.compile(r"(不是|并非|并不是|没有|没|未|不|非|not an?|not|never|no longer|isn't|aren't|wasn't)\s*$")
 
 
@@ -90,6 +93,8 @@ _AGE = re.compile(r"(?:今年|现年|已经|已|我|他|她|快|都)?\s*" + _NUM
 _AGE_EN = re.compile(r"(\d{2})\s*(?:-|\s)?(?:years?|yrs?)[\s-]*old|\b(?:i am|i'm|aged|age)\s+(\d{2})\b")
 _YEARS = re.compile(r"(?:干|从事|做|搞|工作|当|入行|在一线干|在岗|干这行|从业|工龄)[^\d，。,；;]{0,10}?"
                     + _NUM + r"\s*(多|来|余)?\s*年(?!级|代|前|底|初)|" + _NUM + r"\s*(多|来|余)?\s*年工龄")
+_YEARS_TOTAL = re.compile(r"(?:加起来|一共|总共|累计|合计|前后)[^\d，。,；;]{0,4}?" + _NUM
+                          + r"\s*(多|来|余)?\s*年(?!级|代|前|底|初)")
 _YEARS_EN = re.compile(r"(\d{1,2})\+?\s*years?\s+(?:in|as|of|on|at|doing|working)")
 _MONTHS_EN = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
               "november", "december"]
@@ -99,7 +104,8 @@ class StatementReader:
     """Built once from the self-check's questions and the achievement options; ``read`` is pure."""
 
     def __init__(self, says: dict[str, dict[str, list[str]]], kinds: dict[str, str],
-                 pointers: dict[str, list[str]], claims: dict[str, list[str]] | None = None) -> None:
+                 pointers: dict[str, list[str]], claims: dict[str, list[str]] | None = None,
+                 patterns: dict[str, dict[str, list[str]]] | None = None) -> None:
         table: dict[str, tuple[str, Any]] = {}
         for name, values in says.items():
             for key, words in values.items():
@@ -115,6 +121,10 @@ class StatementReader:
         self._pointers = {_fold(w): code for code, words in pointers.items() for w in words}
         self._pointer_pattern = _words_pattern(self._pointers)
         self._bool = {name for name, kind in kinds.items() if kind == "bool"}
+        # Words of a kind no list can hold (副主任中医师, 二级演员, 2010年就评上了特贴): regular expressions per value.
+        self._patterns = [(re.compile(p), name, {"true": True, "false": False}.get(key, key)
+                           if kinds.get(name) == "bool" else key)
+                          for name, values in (patterns or {}).items() for key, ps in values.items() for p in ps]
 
     def read(self, text: str, today: dt.date) -> Statement:
         folded = _fold(text)
@@ -123,22 +133,26 @@ class StatementReader:
         conflicts: set[str] = set()
         pointers: list[str] = []
         claims: list[str] = []
-        for m in self._pattern.finditer(folded):
-            name, value = self._table[m.group(0)]
-            if value is None:
+        found = [(m.start(), m.end(), *self._table[m.group(0)]) for m in self._pattern.finditer(folded)]
+        found += sorted((m.start(), m.end(), name, value) for pattern, name, value in self._patterns
+                        for m in pattern.finditer(folded)
+                        if not any(s < m.end() and m.start() < e for s, e, _, _ in found))  # a listed word wins
+        for start, end, name, value in found:
+            if value is None or _INTENT.search(folded[max(0, start - 5):start]) \
+                    or folded.startswith(("之后", "以后"), end):  # 享受了特贴之后: a supposition
                 continue
             if name == "claim":
-                if not _NEGATION.search(folded[max(0, m.start() - 6):m.start()]):
+                if not _NEGATION.search(folded[max(0, start - 6):start]):
                     claims.append(value)
                 continue
-            if _NEGATION.search(folded[max(0, m.start() - 6):m.start()]):
+            if _NEGATION.search(folded[max(0, start - 6):start]):
                 if name not in self._bool:
                     continue
                 value = not value
             if name in facts and facts[name] != value:
                 conflicts.add(name)
             facts[name] = value
-            if _CATEGORY.match(folded, m.end()):
+            if _CATEGORY.match(folded, end):
                 categories.append(name)
         for name in conflicts:
             if name == "senior_title":
@@ -156,7 +170,7 @@ class StatementReader:
 
     @staticmethod
     def _years(text: str) -> int | None:
-        m = _YEARS.search(text)
+        m = _YEARS_TOTAL.search(text) or _YEARS.search(text)  # 加起来7年 counts, not the parts before it
         if m:
             number = cn_number(m.group(1) or m.group(3) or "")
             return number if number is not None and number <= 60 else None

@@ -105,11 +105,17 @@ def verdict_text(judged: Verdict, statement: Statement, crit: Criteria, kb: Know
     if result.track:
         track = crit.tracks[result.track]
         lines.append(pb("check.track_line", track=track.name_en if pb.english else track.name))
-    decided = sorted((r for r in result.reasons if r.result != "unknown"), key=lambda r: r.result != "fail")
+    # what the asker's own facts decided; and the retirement rule when a birth date was given but the rule still
+    # waits on something else (a woman's post type), so the asker sees why their age is not yet judged
+    decided = sorted((r for r in result.reasons if r.result != "unknown"
+                      or (r.id == "retirement" and statement.birth is not None)), key=lambda r: r.result != "fail")
     sources = []
     for r in decided:
         explanation = reason_explanation(r, crit, pb) if judged.exact_birth or r.id != "retirement" else \
             pb(f"criterion.{r.id}.{r.result}", **label_values(crit, pb))
+        if r.id == "retirement" and r.result == "unknown":
+            needs = "needs_post" if judged.profile.get("gender") == "female" else "needs_gender"
+            explanation = pb(f"criterion.retirement.{needs}", **label_values(crit, pb))
         lines.append(pb("personal.reason", mark=pb(f"check.mark_{r.result}"), label=reason_label(r, crit, pb),
                         citation=r.citation, explanation=explanation))
         sources.append(r.clause)

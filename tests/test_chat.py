@@ -1,0 +1,110 @@
+"""Personal questions in free text and conversations (screening/statements.py, screening/chat.py): named cases
+that must be read as a fact and cases that must not, the turns that give a verdict and those that do not, and
+the conversation state (follow-ups, expiry, JSON round trip)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from screening.chat import EXPIRY, ChatState
+
+TODAY = dt.date(2024, 4, 25)
+NOW = dt.datetime(2024, 4, 25, 9, 0)
+
+
+def read(services, text: str) -> dict:
+    return services.chat.reader.read(text, TODAY).facts
+
+
+def turns(services, *texts: str):
+    state, replies = None, []
+    for i, text in enumerate(texts):
+        reply = services.chat.reply(state, text, TODAY, NOW + dt.timedelta(minutes=i))
+        state = reply.state
+        replies.append(reply)
+    return replies
+
+
+# ------------------------------------------------------------------------------------------ facts stated
+@pytest.mark.parametrize(("text", "facts"), [
+    # titles by their naming rules, not only by list (says_patterns in questions.toml)
+    ("我是县文化馆的副研究馆员", {"senior_title": True}),
+    ("我是副主任中医师", {"senior_title": True}),
+    ("单位里的二级演员", {"senior_title": True}),
+    ("我是主治医师", {"senior_title": False}),
+    ("中级工程师，在研究所干了15年", {"senior_title": False, "years_in_occupation": 15}),
+    # exclusions said in the asker's words
+    ("俺们局一个副局长 评了高级经济师", {"senior_title": True, "government_staff": True}),
+    ("我2010年就评上国务院特贴了", {"already_receives": True}),
+    ("I've been receiving the State Council special allowance since 2020", {"already_receives": True}),
+    ("我2018年起就调到厂办搞行政了，这几年都没干技术", {"in_post_recent_5y": False}),
+    # the total counts, not the parts told before it
+    ("干焊工才3年，之前在别的厂也干了4年，加起来7年了", {"years_in_occupation": 7}),
+])
+def test_a_fact_stated_in_the_askers_words_is_read(services, text: str, facts: dict) -> None:
+    assert read(services, text) == facts
+
+
+@pytest.mark.parametrize("text", [
+    "评上国务院特贴需要什么条件",  # getting it is the question, not a fact
+    "享受了特贴之后能不能延迟退休",  # a hypothetical
+    "想先考高级技师，明年再报",  # a plan
+    "准备评副高",
+    "Does receiving the allowance affect my work permit?",
+])
+def test_plans_hypotheticals_and_questions_about_a_fact_state_nothing(services, text: str) -> None:
+    facts = read(services, text)
+    assert "already_receives" not in facts and "skill_level" not in facts and "senior_title" not in facts
+
+
+# ------------------------------------------------------------------------------------------ when a verdict
+def test_a_title_below_senior_puts_the_asker_on_the_professional_track_and_says_why_not(services) -> None:
+    reply, = turns(services, "我是中级工程师，在研究所干了15年，男，1985年生，能报吗")
+    assert reply.outcome is not None and reply.outcome["track"] == "professional"
+    assert "高级职称" in reply.answer.answer
+
+
+def test_facts_told_without_a_question_get_a_verdict_and_later_facts_update_it(services) -> None:
+    first, second, third = turns(services, "我是高级技师", "焊工，在车间干了8年", "还拿过全国技术能手")
+    assert first.outcome is not None and first.outcome["outcome"] == "review"
+    assert second.outcome is not None and second.profile["years_in_occupation"] == 8
+    assert third.outcome is not None and third.profile["achievements"] == ["S1"]
+
+
+@pytest.mark.parametrize("text", ["技师证书丢了怎么补办", "高级技师是什么", "退休人员"])
+def test_a_question_or_a_kind_of_person_is_not_taken_as_the_asker_telling_facts(services, text: str) -> None:
+    reply, = turns(services, text)
+    assert reply.outcome is None
+
+
+def test_a_later_turn_that_excludes_the_asker_turns_the_verdict(services) -> None:
+    _, later = turns(services, "我是高级工程师，想报专业技术人才", "不过我2018年起就调到厂办搞行政了，这几年都没干技术")
+    assert later.outcome is not None and later.outcome["outcome"] == "ineligible"
+    assert later.profile["in_post_recent_5y"] is False
+
+
+@pytest.mark.parametrize(("text", "needs"), [("女，1974年9月生，车间里的高级技师，能报吗", "岗位类别"),
+                                             ("1966年出生，高级工程师，能报吗", "性别")])
+def test_a_birth_date_that_does_not_yet_decide_retirement_says_what_would(services, text: str, needs: str) -> None:
+    reply, = turns(services, text)
+    line = next(x for x in reply.answer.answer.splitlines() if "退休年龄" in x)
+    assert line.startswith("？") and needs in line
+
+
+# ------------------------------------------------------------------------------------------ the state
+def test_the_state_survives_json_and_expires_after_its_time(services) -> None:
+    first = services.chat.reply(None, "我是高级技师，1970年生", TODAY, NOW)
+    state = ChatState.from_json(json.loads(json.dumps(first.state.to_json())))
+    assert state.statement.facts == first.state.statement.facts and state.personal
+    soon = services.chat.reply(state, "干了8年", TODAY, NOW + EXPIRY - dt.timedelta(minutes=1))
+    assert soon.profile.get("skill_level") == "senior_technician"
+    late = services.chat.reply(state, "干了8年", TODAY, NOW + EXPIRY + dt.timedelta(minutes=1))
+    assert "skill_level" not in late.profile
+
+
+def test_a_follow_up_takes_what_it_leaves_out_from_the_last_turn(services) -> None:
+    _, follow = turns(services, "专技处的电话是多少", "那职建处呢")
+    assert "7676045" in follow.answer.answer and follow.answer.found
