@@ -15,13 +15,17 @@ from typing import Any
 
 from knowledge.reading import Reading
 
-_ELLIPTICAL = re.compile(r"^(那|那么|那要是|还有|另外|再问下?|然后|如果是)|呢[?？。!！\s]*$|"
-                         r"^(what about|how about|and (the|their|his|her|for|what|how|who|where|when)?|what of)\b")
+_ELLIPTICAL = re.compile(r"^(那|那么|那要是|还有|另外|再问下?|然后|如果是|他们|她们|他|她|它|这个|那个|这里|那里)|"
+                         r"呢[?？。!！\s]*$|^(what about|how about|and (the|their|his|her|for|what|how|who|where|when)?"
+                         r"|what of|their|its|his|her|they|them|that one|this one|there)\b")
 SHORT = 10  # characters: a question this short that names only one part is read as a follow-up
 # What a follow-up's subject replaces in the last topic: an office or a track for either (both say whose contact
-# or conditions), a department for a department, a place for a place, a condition for a condition; topics and
-# employers add to it (涉密人员呢 after 公示 asks about both).
-_KIND = {"office": "who", "track": "who", "dept": "dept", "place": "place", "code": "code"}
+# or conditions), a department or a place for either (both recommend, with their own quota: 那各市呢 after 教育厅),
+# a condition for a condition; topics and employers add to it (涉密人员呢 after 公示 asks about both).
+_KIND = {"office": "who", "track": "who", "dept": "unit", "place": "unit", "code": "code"}
+# Subjects a follow-up asking something new of its own still inherits: the ones things are asked of (电话呢 after
+# 职建处在哪: the office's phone), not a topic (材料退吗 after the retirement cutoff is not about retirement).
+_HOLDERS = frozenset({"who", "unit", "code"})
 
 
 @dataclass(frozen=True)
@@ -58,7 +62,8 @@ def follow_up(reading: Reading, last: Topic | None) -> tuple[Reading, str]:
         return reading, ""
     attributes = reading.attributes or last.attributes
     kinds = {_KIND.get(s.split(".")[0], s) for s in reading.subjects}
-    subjects = reading.subjects | {s for s in last.subjects if _KIND.get(s.split(".")[0], s) not in kinds}
+    subjects = reading.subjects | {s for s in last.subjects if _KIND.get(s.split(".")[0], s) not in kinds
+                                   and (not has_what or _KIND.get(s.split(".")[0]) in _HOLDERS)}
     inherited = (attributes - reading.attributes) | (subjects - reading.subjects)
     words = {**{name: last.words.get(name, [])[:1] for name in inherited}, **reading.words}
     borrowed = [w for name in inherited for w in words[name]]

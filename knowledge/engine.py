@@ -138,11 +138,16 @@ class Engine:
 
     def _understood(self, reading: Reading, question: str) -> float:
         """How much of the question is understood: the words the reader read, and of the rest, what the index
-        covers (a question that is all vocabulary, like 'P8是哪一条', is fully understood)."""
+        covers, as shares of the question's content (P8是哪一条 is all vocabulary; in P6讲的是什么 only 讲 is
+        unknown; in 特贴专家能评院士吗 most of what is asked is)."""
         rest = fold(question)
         for word in sorted({w for words in reading.words.values() for w in words}, key=len, reverse=True):
             rest = rest.replace(word, " ")
-        return self.retriever.coverage(rest, reading.english)
+        whole = self.retriever.content_size(fold(question), reading.english)
+        left = self.retriever.content_size(rest, reading.english)
+        if not whole or not left:
+            return 1.0
+        return 1.0 - min(1.0, left / whole) * (1.0 - self.retriever.coverage(rest, reading.english))
 
     def _route(self, reading: Reading) -> list[str]:
         """The entries that answer what is asked about what is named, by the entries' own annotations: most

@@ -108,3 +108,22 @@ def test_the_state_survives_json_and_expires_after_its_time(services) -> None:
 def test_a_follow_up_takes_what_it_leaves_out_from_the_last_turn(services) -> None:
     _, follow = turns(services, "专技处的电话是多少", "那职建处呢")
     assert "7676045" in follow.answer.answer and follow.answer.found
+
+
+@pytest.mark.parametrize(("first", "then", "says", "not_says"), [
+    ("省教育厅能推几个专业技术人才", "那各市呢", "3名", "18名"),  # a place replaces a department: both recommend
+    ("退休年龄按哪天算", "材料退吗", "不再回退", "退休"),  # a new question keeps no topic of the last one
+    ("Where is the professional technical personnel division's office?", "Their phone number?", "7676026", None),
+])
+def test_what_a_follow_up_replaces_and_what_it_keeps(services, first, then, says, not_says) -> None:
+    _, follow = turns(services, first, then)
+    assert says in follow.answer.answer
+    assert not_says is None or not_says not in follow.answer.answer
+
+
+@pytest.mark.parametrize(("question", "entry"), [("P6讲的是什么", "achievement.P6"),
+                                                  ("当医生的看哪条", "achievement.P6"),
+                                                  ("What happens if we're late?", "deadline.late")])
+def test_a_question_mostly_read_is_routed_though_a_word_is_unknown(services, question: str, entry: str) -> None:
+    answer = services.engine.ask(question, TODAY)
+    assert answer.found and answer.entry_id == entry
