@@ -50,6 +50,9 @@
     if (busy) { return; }
     var body = new URLSearchParams(new FormData(form, event.submitter || null));
     var fromComposer = action === "/send";
+    var sent = fromComposer ? input.value : "";
+    if (fromComposer) { input.value = ""; }  // what is typed while this one is answered is kept
+    function restore() { if (fromComposer && !input.value) { input.value = sent; } }
     busy = true;
     controls(true);
     fetch(action, {method: "POST", body: body, credentials: "same-origin",
@@ -60,15 +63,16 @@
         controls(false);
         if (reply.ids) {
           apply(reply);
-          if (fromComposer) { input.value = ""; }
           settle(reply, fromComposer);
-        } else {
+        } else {  // refused (too fast, expired): say why, and keep the text to send again
+          restore();
           status.textContent = reply.toast || "";
         }
       })
       .catch(function () {  // no answer as JSON: the plain post still works
         busy = false;
         controls(false);
+        restore();
         form.dataset.plain = "1";
         form.requestSubmit(event.submitter || null);
       });
