@@ -80,6 +80,26 @@ async def test_the_session_cookie_is_random_httponly_and_samesite(client) -> Non
     assert other != value
 
 
+async def test_behind_a_trusted_proxy_cookies_are_secure_and_addresses_come_from_it(services, tmp_path) -> None:
+    client = await web_client(services, tmp_path / "w.sqlite3", web_trust_proxy=True, web_rate_address=2)
+    try:
+        https = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.7"}
+        assert "Secure" in session_cookie(await client.get("/", headers=https))
+        assert (await client.get("/", headers=https)).status == 200
+        assert (await client.get("/", headers=https)).status == 429  # 203.0.113.7 used its two
+        assert (await client.get("/", headers={"X-Forwarded-For": "203.0.113.8"})).status == 200
+    finally:
+        await client.close()
+    client = await web_client(services, tmp_path / "w.sqlite3", web_rate_address=2)  # not behind a proxy
+    try:
+        cookie = session_cookie(await client.get("/", headers={"X-Forwarded-Proto": "https"}))
+        assert "Secure" not in cookie
+        await client.get("/", headers={"X-Forwarded-For": "203.0.113.9"})
+        assert (await client.get("/", headers={"X-Forwarded-For": "203.0.113.10"})).status == 429
+    finally:
+        await client.close()
+
+
 async def test_a_forged_session_id_is_replaced(client) -> None:
     client.session.cookie_jar.update_cookies({"tejin_session": "../../etc/passwd"})
     assert "tejin_session=" in session_cookie(await client.get("/"))

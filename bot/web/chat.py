@@ -5,6 +5,7 @@ the same post comes back as JSON and only the changed entries are replaced (prog
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import re
 from collections.abc import AsyncIterator
@@ -33,6 +34,11 @@ COMMANDS = {"start", "menu", "help", "privacy", "deadline", "contacts", "materia
 _UNSURE = re.compile(r"^c:[0-9a-f]{6}:\d+:u$")  # a self-check question is showing: /why applies
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _LATIN = re.compile(r"[A-Za-z]")
+
+
+def _compact_json(value: object) -> str:
+    """Chinese as UTF-8, not \\u escapes: an answer is 27-35% fewer bytes (1,325 instead of 1,803)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def text_lang(text: str) -> str:
@@ -80,7 +86,7 @@ class ChatPages:
         transcript = Transcript() if fresh else await self._transcript(sid)
         toast, _ = self._flashes.pop(sid, ("", False))
         response = web.Response(text=await self.render_page(sid, transcript, toast), content_type="text/html")
-        self._keep_cookie(request, response, sid)
+        self._keep_cookie(request, response, sid)  # every visit: kept as long as the data it leads to
         return response
 
     async def render_page(self, sid: str, transcript: Transcript, status: str = "") -> str:
@@ -263,7 +269,7 @@ class ChatPages:
                     "html": self.entries_html(transcript, csrf, transcript.changed), "toast": outcome.toast,
                     "alert": outcome.alert, "focus": f"m{outcome.focus}" if outcome.focus is not None else "",
                     "reload": outcome.reload, "csrf": csrf}
-            response: web.StreamResponse = web.json_response(body)
+            response: web.StreamResponse = web.json_response(body, dumps=_compact_json)
         else:
             if outcome.toast:
                 self._flash(sid, outcome.toast, outcome.alert)
