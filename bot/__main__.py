@@ -66,8 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "web":
         from bot.web.server import run
 
-        run(services, settings)
-        return 0
+        return run(services, settings)
     if settings.telegram_bot_token is None:
         print(phrases("zh")("bot.no_token") + "\n", file=sys.stderr)
         console.main(services, settings)

@@ -490,3 +490,13 @@ async def test_python_m_bot_web_serves_on_port_and_stops_on_sigterm(tmp_path) ->
     assert proc.returncode == 0, output
     assert "pw" not in output.replace("http", "")  # the password is never printed
     assert (tmp_path / "p.sqlite3").exists()
+
+
+def test_python_m_bot_web_with_an_unusable_database_says_so_in_one_line(tmp_path) -> None:
+    env = {**os.environ, "PORT": str(free_port()), "DATABASE_PATH": str(tmp_path / "missing" / "p.sqlite3"),
+           "WEB_HOST": "127.0.0.1", "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run([sys.executable, "-m", "bot", "web"], cwd=tmp_path, env=env, capture_output=True,
+                          text=True, timeout=60)
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines()[-1].startswith(f"database error: {tmp_path / 'missing' / 'p.sqlite3'}")
+    assert "Traceback" not in proc.stderr

@@ -11,6 +11,8 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+import sqlite3
+import sys
 from collections.abc import Awaitable, Callable
 from importlib import resources
 from pathlib import Path
@@ -22,7 +24,7 @@ from bot import memory
 from bot.assistant import Assistant
 from bot.config import Settings
 from bot.services import Services, build_services
-from bot.storage import Database
+from bot.storage import Database, StorageError
 from bot.web import security
 from bot.web.chat import ChatPages
 from bot.web.respond import Refused, refusal_response
@@ -83,6 +85,7 @@ async def create_app(settings: Settings, services: Services, db: Database | None
     app.router.add_static("/static", Path(str(resources.files("bot.web").joinpath("static"))))
     app.on_response_prepare.append(_headers)
     app.on_startup.append(_start_jobs)
+    app.on_startup.append(lambda _: _announce(settings))
     app.on_cleanup.append(_stop)
     return app
 
@@ -110,6 +113,11 @@ async def _every(seconds: float, first: float, job: Callable[[], Awaitable[None]
         await asyncio.sleep(seconds)
 
 
+async def _announce(settings: Settings) -> None:
+    logger.info("web channel on http://%s:%s/ (staff pages %s)", settings.web_host, settings.web_port,
+                "on" if settings.staff_password else "off: STAFF_PASSWORD is not set")
+
+
 async def _start_jobs(app: web.Application) -> None:
     """Retention once a day (as the Telegram bot does; both may run: a purge is idempotent) and the heap trim."""
     db = app[DB_KEY]
@@ -134,12 +142,15 @@ async def _stop(app: web.Application) -> None:
     await app[DB_KEY].close()
 
 
-def run(services: Services, settings: Settings) -> None:
-    """Serve on WEB_HOST:PORT until SIGINT or SIGTERM; no access log (addresses are personal data)."""
-    from bot.app import setup_logging
-
-    setup_logging(None)
-    logger.info("web channel on http://%s:%s/ (staff pages %s)", settings.web_host, settings.web_port,
-                "on" if settings.staff_password else "off: STAFF_PASSWORD is not set")
-    web.run_app(create_app(settings, services), host=settings.web_host, port=settings.web_port, access_log=None,
-                print=None)
+def run(services: Services, settings: Settings) -> int:
+    """Serve on WEB_HOST:PORT until SIGINT or SIGTERM; no access log (addresses are personal data). A database
+    that cannot be used stops it with one line and status 2."""
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=logging.INFO)
+    try:
+        web.run_app(create_app(settings, services), host=settings.web_host, port=settings.web_port,
+                    access_log=None, print=None)
+    except (StorageError, sqlite3.Error, OSError) as exc:
+        where = str(settings.database_path)
+        print(f"database error: {exc if str(exc).startswith(where) else f'{where}: {exc}'}", file=sys.stderr)
+        return 2
+    return 0
