@@ -8,7 +8,8 @@ Users mix questions (70%) with self-check steps (30%). ``throughput``: closed lo
 update once the previous one is answered; reports updates per second and latency. ``latency``: open loop at a
 fixed rate; reports p50/p99 from an update becoming available to the bot's answer. ``soak``: a long open-loop
 run sampling the bot's resident memory every 10 s. The bot's send cap (SEND_RATE, Telegram's ~30/s) is lifted
-so the bot's own capacity is measured; the per-user incoming limit is lifted too.
+so the bot's own capacity is measured; the per-user incoming limit is lifted too. Every mode also reports
+the bot's getUpdates calls per update (how well polls batch).
 """
 
 from __future__ import annotations
@@ -113,6 +114,11 @@ async def start_bot(url: str, tmp: Path, probe: str | None = None) -> asyncio.su
                                                 stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
 
 
+def polls(api: FakeBotApi) -> int:
+    """How many times the bot has called getUpdates so far (long polls that came back empty included)."""
+    return sum(1 for method, _ in api.log if method == "getUpdates")
+
+
 def summary(latencies: list[float]) -> str:
     ordered = sorted(latencies)
     p99 = ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]
@@ -131,6 +137,7 @@ async def main_async(args: argparse.Namespace) -> None:
             for user in users[:20]:  # warm up
                 await user.act()
             latencies: list[float] = []
+            polls_before = polls(api)
             if args.mode == "throughput":
                 per_user = max(1, args.updates // len(users))
 
@@ -143,6 +150,7 @@ async def main_async(args: argparse.Namespace) -> None:
                 elapsed = time.perf_counter() - start
                 print(f"throughput: {len(latencies)} updates from {len(users)} users in {elapsed:.1f} s = "
                       f"{len(latencies) / elapsed:.0f} updates/s; {summary(latencies)}; "
+                      f"{(polls(api) - polls_before) / len(latencies):.2f} getUpdates per update; "
                       f"bot RSS {rss_mb(proc.pid):.0f} MB")
             else:
                 samples: list[tuple[float, float]] = []
@@ -170,7 +178,7 @@ async def main_async(args: argparse.Namespace) -> None:
                     await asyncio.sleep(max(0.0, sent / args.rate - (time.perf_counter() - start)))
                 await asyncio.gather(*tasks)
                 print(f"{args.mode}: {len(latencies)} updates at {args.rate}/s for {args.seconds} s; "
-                      f"{summary(latencies)}")
+                      f"{summary(latencies)}; {(polls(api) - polls_before) / len(latencies):.2f} getUpdates per update")
                 if args.mode == "soak":
                     first = statistics.mean(m for _, m in samples[1:4])
                     last = statistics.mean(m for _, m in samples[-3:])

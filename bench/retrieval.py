@@ -3,7 +3,8 @@
     python bench/retrieval.py            # all engines, a table
     python bench/retrieval.py --engine ours --json   # one engine, in this process (what the table runs)
 
-Engines: ``ours`` (normalisation + char unigram/bigram BM25 + coverage-based refusal), ``wratio`` (rapidfuzz
+Engines: ``ours`` (the assistant's whole chat turn: reading, guards, facts, routing, char unigram/bigram BM25,
+coverage-based refusal), ``wratio`` (rapidfuzz
 ``process.extractOne`` with WRatio over the same question variants, refusing below a cutoff), and ``jieba``
 (jieba word segmentation + the same BM25 and refusal; needs ``pip install jieba``, not a project dependency).
 Each engine runs in its own process so start-up time and peak memory are its own. Cases: the example set in
@@ -44,8 +45,13 @@ def build(engine: str, cutoff: float = WRATIO_CUTOFF):
 
     services = build_services()
     ours = services.engine
-    if engine == "ours":
-        return lambda q, today: (lambda a: (a.found, a.answer))(ours.ask(q, today))
+    if engine == "ours":  # the path every channel takes: one chat turn, no earlier turns
+        def ask_ours(q: str, today: dt.date) -> tuple[bool, str]:
+            now = dt.datetime.combine(today, dt.time(12))
+            answer = services.reply(None, q, today, now).answer
+            return answer.found, answer.answer
+
+        return ask_ours
 
     from knowledge.normalize import fold
 

@@ -29,7 +29,7 @@ from bot.handlers import admin, common, conversation
 from bot.runtime import Runtime
 from bot.services import Services
 from bot.storage import Database
-from bot.transport import AiohttpRequest
+from bot.transport import AiohttpRequest, PollingRequest
 
 logger = logging.getLogger(__name__)
 
@@ -42,32 +42,6 @@ COMMANDS = [
     ("contacts", "联系方式 / Contacts"), ("materials", "材料清单 / Materials"), ("help", "帮助 / Help"),
     ("privacy", "隐私说明 / Privacy"), ("forget", "删除我的数据 / Delete my data"),
 ]
-
-
-class TokenFilter(logging.Filter):
-    """Removes the bot token from every log record, at every level."""
-
-    def __init__(self, token: str) -> None:
-        super().__init__()
-        self.token = token
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if self.token:
-            message = record.getMessage()
-            if self.token in message:
-                record.msg = message.replace(self.token, "[TOKEN]")
-                record.args = ()
-        return True
-
-
-def setup_logging(token: str | None, level: int = logging.INFO) -> None:
-    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=level)
-    for name in ("httpx", "httpcore"):
-        logging.getLogger(name).setLevel(logging.WARNING)
-    if token:
-        token_filter = TokenFilter(token)
-        for handler in logging.getLogger().handlers:
-            handler.addFilter(token_filter)
 
 
 def build_application(settings: Settings, services: Services, db: Database | None = None,
@@ -98,7 +72,7 @@ def build_application(settings: Settings, services: Services, db: Database | Non
         .defaults(Defaults(parse_mode=ParseMode.HTML))
         .concurrent_updates(PerUserProcessor(MAX_CONCURRENT_UPDATES))
         .request(AiohttpRequest(connections=16))
-        .get_updates_request(AiohttpRequest(connections=1))
+        .get_updates_request(PollingRequest(pause=settings.poll_interval))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
     )

@@ -162,7 +162,7 @@ class Assistant:
         pb = phrases(user.lang)
         if len(text) > MAX_QUESTION:
             return Reply(View(pb("bot.too_long", limit=MAX_QUESTION)))
-        reply = self.services.chat.reply(self._chat_state(user, data), text, self.today(), _now())
+        reply = self.services.reply(self._chat_state(user, data), text, self.today(), _now())
         await self._keep_chat(user, data, reply.state)
         answer = reply.answer
         try:

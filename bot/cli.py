@@ -27,7 +27,7 @@ def _now(today: dt.date) -> dt.datetime:
 def run_ask(services: Services, questions: Iterable[str], today: dt.date, as_json: bool, out: TextIO) -> None:
     """Answer each question in order, each as a conversation of its own; JSON mode writes one object per line."""
     for question in questions:
-        reply = services.chat.reply(None, question.rstrip("\n"), today, _now(today)).as_json()
+        reply = services.reply(None, question.rstrip("\n"), today, _now(today)).as_json()
         if as_json:
             out.write(json.dumps(reply, ensure_ascii=False) + "\n")
         else:
@@ -50,7 +50,7 @@ def run_chat(services: Services, lines: Iterable[str], today: dt.date, out: Text
             out.write(json.dumps({"error": f"expected {{\"conversation\": ..., \"text\": ...}}: {exc}"}) + "\n")
             out.flush()
             continue
-        reply = services.chat.reply(states.get(key), text, today, _now(today))
+        reply = services.reply(states.get(key), text, today, _now(today))
         states[key] = reply.state
         out.write(json.dumps(reply.as_json(), ensure_ascii=False) + "\n")
         out.flush()
@@ -85,7 +85,8 @@ def screen_line(services: Services, line: str, today: dt.date | None = None) -> 
             where = ".".join(str(p) for p in err["loc"]) or "profile"
             problems.append(f"{where}: {err['msg']}")
         return {"error": "; ".join(problems)}
-    return screening_json(screen(profile, services.criteria), services.criteria, services.kb, today, phrases("zh"))
+    current = services.at(today)
+    return screening_json(screen(profile, current.criteria), current.criteria, current.kb, today, phrases("zh"))
 
 
 def run_screen(services: Services, lines: Iterable[str], out: TextIO) -> None:

@@ -2,7 +2,7 @@
 
 PTB processes updates sequentially by default, so one user's HTTP round trips hold up everyone else. Fully
 concurrent processing would let two steps of one user's questionnaire interleave. This processor gives each
-user a lock: concurrency across users, order within a user.
+user a lock: concurrency across users, order within a user; waiting for one's own lock takes no shared slot.
 """
 
 from __future__ import annotations
@@ -25,22 +25,34 @@ def user_key(update: object) -> int:
 
 
 class PerUserProcessor(BaseUpdateProcessor):
+    """A user's update first waits for that user's lock, and only then for one of the shared slots.
+
+    PTB's ``process_update`` takes a slot first and then calls ``do_process_update``; with the lock taken there,
+    a burst of one user's updates filled every slot with updates waiting for their own user's lock, and
+    everyone else's updates queued behind the whole burst (the red-team review: 2,000 queued updates from one
+    user added about 1.4 s for everyone else). Here a user holds at most one slot at a time.
+    """
+
     def __init__(self, max_concurrent_updates: int = 64) -> None:
         super().__init__(max_concurrent_updates)
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}  # how many updates hold or wait for each lock
 
-    async def do_process_update(self, update: object, coroutine: Awaitable[object]) -> None:
+    # PTB marks process_update final; the order of the lock and the slot is the point of this class.
+    async def process_update(self, update: object, coroutine: Awaitable[object]) -> None:  # type: ignore[misc]
         key = user_key(update)
         lock = self._locks.setdefault(key, asyncio.Lock())
         self._waiting[key] = self._waiting.get(key, 0) + 1
         try:
-            async with lock:
-                await coroutine
+            async with lock, self._semaphore:
+                await self.do_process_update(update, coroutine)
         finally:
             self._waiting[key] -= 1
             if not self._waiting[key]:  # nobody else queued for this user: forget the lock
                 del self._waiting[key], self._locks[key]
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[object]) -> None:
+        await coroutine
 
     async def initialize(self) -> None:
         """Nothing to set up."""

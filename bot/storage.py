@@ -2,7 +2,11 @@
 
 WAL mode so readers never wait for the writer; ``PRAGMA user_version`` numbers the schema so an old
 database is migrated in place. Every table keys users by a pseudonym (a keyed hash of the user id): a user's
-own session is found again by computing it, so no table holds a raw id.
+own session is found again by computing it, so no table holds a raw id. The key is kept out of the database
+(``PSEUDONYM_KEY``, or else a file beside it), so a copy of the database alone cannot tell whose questions are
+whose. Deleted rows leave nothing on disk: ``secure_delete`` zeroes freed content, and after a user's deletion
+or the retention purge the write-ahead log (which still holds the pages as they were before) is checkpointed
+and truncated.
 """
 
 from __future__ import annotations
@@ -12,12 +16,17 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import os
+import re
 import secrets
 from collections.abc import Iterable
+from contextvars import ContextVar
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import aiosqlite
+from pydantic import SecretStr
 
 MIGRATIONS: list[str] = [
     # 1: the first schema
@@ -65,6 +74,11 @@ class StorageError(RuntimeError):
 CACHE_KIB = 1024
 
 
+# Telegram keeps an update it could not deliver (or whose delivery was not confirmed) for at most 24 hours, so an
+# update id older than a day cannot come back: its record in processed_updates has done its job.
+REDELIVERY_DAYS = 1
+
+
 def _cutoff(days: int) -> str:
     """The stored-timestamp form of the moment ``days`` ago: rows older than it are past retention."""
     return (dt.datetime.now(dt.UTC) - dt.timedelta(days=days)).isoformat(timespec="seconds")
@@ -74,8 +88,120 @@ def pseudonym(key: bytes, user_id: int | str) -> str:
     return hmac.new(key, str(user_id).encode(), hashlib.sha256).hexdigest()[:16]
 
 
+def open_problem(exc: BaseException) -> str:
+    """What is wrong with a database file that would not open, in words an operator can act on."""
+    text = str(exc)
+    lowered = text.lower()
+    if "readonly" in lowered or "read-only" in lowered:
+        return "read-only (the bot must be able to write the file and create files beside it)"
+    if "not a database" in lowered:
+        return "not a SQLite database"
+    if "locked" in lowered or "busy" in lowered:
+        return "locked by another process"
+    if "unable to open" in lowered:
+        return "cannot be opened (no permission to the file or its directory?)"
+    return text
+
+
+def is_row_id(value: int) -> bool:
+    """Whether SQLite could hold this id (a signed 64-bit integer): ids come from button data anyone can forge."""
+    return -(2**63) <= value < 2**63
+
+
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def valid_text(value: Any) -> Any:
+    """Text with each surrogate code point (invalid on its own, e.g. JSON's "\\ud800", and not encodable as UTF-8)
+    replaced by U+FFFD; other values as they are."""
+    return LONE_SURROGATE.sub("\ufffd", value) if isinstance(value, str) else value
+
+
+def read_key_file(path: Path) -> str | None:
+    """The key in ``path`` (its permissions tightened to 0600 if they were looser), or None without a file."""
+    try:
+        key = path.read_text("ascii").strip()
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise StorageError(f"{path}: cannot read the pseudonym key ({exc})") from exc
+    if not key:
+        raise StorageError(f"{path}: the pseudonym key file is empty")
+    if path.stat().st_mode & 0o077:
+        os.chmod(path, 0o600)
+    return key
+
+
+def create_key_file(path: Path, key: str) -> str:
+    """Write ``key`` to ``path`` (mode 0600, on disk before this returns); if another process got there first,
+    its key wins and is returned."""
+    temporary = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as out:
+            out.write(key + "\n")
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temporary, 0o600)
+        try:
+            os.link(temporary, path)  # atomic, and never replaces an existing key
+        except FileExistsError:
+            return read_key_file(path) or key
+        directory = os.open(path.parent, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
+        return key
+    except OSError as exc:
+        raise StorageError(f"{path}: cannot write the pseudonym key ({exc.strerror or exc})") from exc
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+
+
+def _run_transaction(connection: aiosqlite.Connection, statements: list[tuple[str, tuple]]) -> list[tuple[int, int]]:
+    """On the connection's thread: run the statements and commit, or roll all of them back and raise."""
+    raw = connection._conn
+    try:
+        results = []
+        for sql, params in statements:
+            try:
+                cursor = raw.execute(sql, params)
+            except UnicodeEncodeError:  # rare, so checked only when SQLite could not encode the text
+                cursor = raw.execute(sql, tuple(map(valid_text, params)))
+            results.append((cursor.lastrowid or 0, cursor.rowcount))
+        raw.commit()
+        return results
+    except BaseException:
+        with contextlib.suppress(Exception):
+            raw.rollback()
+        raise
+
+
+@dataclass
+class _Pending:
+    """The update being handled in this task, until a transaction records it as processed."""
+
+    db: Database
+    update_id: int
+    recorded: bool = False
+
+
+# Set by first_time in the task handling an update; the tasks it starts (gather, create_task) see the same object.
+_PENDING: ContextVar[_Pending | None] = ContextVar("pending_update", default=None)
+
+# How many update ids first_time remembers as being handled without a record yet (an update a guard stopped
+# before anything recorded it): enough for every update in flight, bounded so that they cannot pile up.
+IN_FLIGHT_LIMIT = 10_000
+
+
 class Database:
-    """Opened once per process (in ``post_init``); every write commits before it returns."""
+    """Opened once per process (in ``post_init``); every write commits before it returns.
+
+    Writes share one connection, so each transaction runs whole in one trip to the connection's thread: no other
+    task's statement can come between its statements, and a failure rolls back only its own.
+    """
 
     def __init__(self, path: Path | str, pseudonym_key: str | None = None, busy_timeout: float = 5.0) -> None:
         self.path = str(path)
@@ -83,6 +209,7 @@ class Database:
         self._db: aiosqlite.Connection | None = None
         self._key = b""
         self._configured_key = pseudonym_key
+        self._in_flight: dict[int, None] = {}  # update ids being handled, not yet recorded (insertion order)
 
     @property
     def conn(self) -> aiosqlite.Connection:
@@ -91,17 +218,30 @@ class Database:
         return self._db
 
     async def open(self) -> None:
-        """Open (once) and migrate; idempotent, so every channel can call it before its first read."""
+        """Open (once) and migrate; idempotent, so every channel can call it before its first read.
+
+        A database that cannot be used raises StorageError "<path>: <what is wrong>", with nothing left open."""
         if self._db is not None:
             return
-        self._db = await aiosqlite.connect(self.path, timeout=self.busy_timeout)
-        await self._db.execute("PRAGMA journal_mode=WAL")
-        await self._db.execute("PRAGMA synchronous=NORMAL")
-        await self._db.execute("PRAGMA foreign_keys=ON")
-        await self._db.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
-        await self.migrate()
-        self._key = (self._configured_key or await self._stored_key()).encode()
-        await self._move_user_data()
+        if self.path not in ("", ":memory:") and not Path(self.path).parent.is_dir():
+            raise StorageError(f"{self.path}: its directory {Path(self.path).parent} does not exist")
+        try:
+            self._db = await aiosqlite.connect(self.path, timeout=self.busy_timeout)
+            await self._db.execute("PRAGMA journal_mode=WAL")
+            await self._db.execute("PRAGMA synchronous=NORMAL")
+            await self._db.execute("PRAGMA foreign_keys=ON")
+            await self._db.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
+            await self._db.execute("PRAGMA secure_delete=ON")
+            await self.migrate()
+            self._key = (await self._pseudonym_key()).encode()
+            await self._move_user_data()
+        except (aiosqlite.Error, OSError, StorageError) as exc:
+            with contextlib.suppress(aiosqlite.Error):
+                await self.close()
+            self._db = None
+            if isinstance(exc, StorageError) and str(exc).startswith(f"{self.path}"):
+                raise
+            raise StorageError(f"{self.path}: {open_problem(exc)}") from exc
 
     async def close(self) -> None:
         if self._db is not None:
@@ -115,13 +255,29 @@ class Database:
             await self.conn.executescript(f"BEGIN; {script}; PRAGMA user_version = {number}; COMMIT;")
         return len(MIGRATIONS)
 
-    async def _stored_key(self) -> str:
-        row = await (await self.conn.execute("SELECT value FROM meta WHERE key='pseudonym_key'")).fetchone()
-        if row:
-            return str(row[0])
-        key = secrets.token_hex(32)
-        await self.write("INSERT INTO meta (key, value) VALUES ('pseudonym_key', ?)", (key,))
-        return key
+    @property
+    def key_path(self) -> Path:
+        """Where the pseudonym key is kept when ``PSEUDONYM_KEY`` is not set: beside the database."""
+        return Path(f"{self.path}.key")
+
+    async def _pseudonym_key(self) -> str:
+        """PSEUDONYM_KEY, else the key file (created on first start). A key an older release kept in the
+        ``meta`` table moves to the key file and leaves the database, so its pseudonyms keep matching."""
+        if self.path in ("", ":memory:"):
+            return self._configured_key or secrets.token_hex(32)
+        rows = await self.fetchall("SELECT value FROM meta WHERE key='pseudonym_key'")
+        stored = str(rows[0][0]) if rows else None
+        in_file = read_key_file(self.key_path)
+        if stored is not None:
+            if in_file is None:
+                in_file = create_key_file(self.key_path, stored)
+            if in_file != stored:
+                raise StorageError(f"{self.path}: holds a pseudonym key different from the one in {self.key_path}")
+            await self.write("DELETE FROM meta WHERE key='pseudonym_key'")
+            await self.wipe_log()
+        if self._configured_key:
+            return self._configured_key
+        return in_file or create_key_file(self.key_path, secrets.token_hex(32))
 
     def user_key(self, user_id: int | str) -> str:
         """The pseudonym of a user (a Telegram id, or a channel's own id such as ``web:…``) in every table:
@@ -134,28 +290,51 @@ class Database:
         rows = await self.fetchall("SELECT name FROM sqlite_master WHERE type='table' AND name='user_data'")
         if not rows:
             return
+        moves: list[tuple[str, tuple]] = []
         for user_id, data, updated in await self.fetchall("SELECT user_id, data, updated_at FROM user_data"):
             old = json.loads(data)
             if "check" not in old:
                 continue
             check = {"state": old["check"], "sid": old.get("sid", "000000"), "n": int(old.get("n", 0)),
                      "editing": old.get("edit"), "screen": "review" if old.get("screen") == "review" else "question"}
-            await self.conn.execute("INSERT OR REPLACE INTO sessions (key, data, updated_at) VALUES (?,?,?)",
-                                    (self.user_key(user_id), json.dumps({"check": check}, ensure_ascii=False),
-                                     updated))
-        await self.conn.execute("DROP TABLE user_data")
-        await self.conn.commit()
+            moves.append(("INSERT OR REPLACE INTO sessions (key, data, updated_at) VALUES (?,?,?)",
+                          (self.user_key(user_id), json.dumps({"check": check}, ensure_ascii=False), updated)))
+        await self._transaction([*moves, ("DROP TABLE user_data", ())])
+        await self.wipe_log()  # the raw ids leave the files too
 
     async def write(self, sql: str, params: Iterable[Any] = ()) -> int:
-        """Run one write and commit it; raises StorageError (and rolls back) when the database refuses."""
+        """Run one write and commit it; returns the new row's id (for an INSERT)."""
+        return (await self._write(sql, params))[0]
+
+    async def _write(self, sql: str, params: Iterable[Any]) -> tuple[int, int]:
+        """Run one write and commit it; returns its (lastrowid, rowcount)."""
+        return (await self._transaction([(sql, tuple(params))]))[-1]
+
+    async def _transaction(self, statements: list[tuple[str, tuple]]) -> list[tuple[int, int]]:
+        """Run the statements as one transaction and commit it; returns each one's (lastrowid, rowcount).
+
+        Raises StorageError, and nothing else, when the database refuses (everything rolled back): text is
+        stored with any lone surrogate replaced, a value SQLite cannot hold is refused. The update-id record of
+        the update this task is handling, if not yet written, joins the transaction: an update's id and the
+        first step it causes land together, in one commit.
+        """
+        pending = _PENDING.get()
+        if pending is not None and (pending.db is not self or pending.recorded):
+            pending = None
+        if pending is not None:
+            statements = [("INSERT OR IGNORE INTO processed_updates (update_id, ts) VALUES (?,?)",
+                           (pending.update_id, now())), *statements]
         try:
-            cursor = await self.conn.execute(sql, tuple(params))
-            await self.conn.commit()
-            return cursor.lastrowid or 0
-        except aiosqlite.Error as exc:
-            with contextlib.suppress(aiosqlite.Error):
-                await self.conn.rollback()
+            # One call on aiosqlite's thread (its _execute, the one way to run a function there): statements
+            # awaited one by one would let other tasks' statements in between, into this transaction.
+            results = await self.conn._execute(_run_transaction, self.conn, statements)
+        except (aiosqlite.Error, OverflowError, ValueError) as exc:
             raise StorageError(str(exc)) from exc
+        if pending is not None:
+            pending.recorded = True
+            self._in_flight.pop(pending.update_id, None)
+            results = results[1:]
+        return results
 
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[tuple]:
         return list(await (await self.conn.execute(sql, tuple(params))).fetchall())
@@ -170,6 +349,8 @@ class Database:
 
     async def question(self, question_id: int, user_id: int) -> dict | None:
         """A logged question, only if it is this user's."""
+        if not is_row_id(question_id):
+            return None
         rows = await self.fetchall("SELECT question, kind, entry, options, resolution FROM questions "
                                    "WHERE id=? AND user_key=?", (question_id, self.user_key(user_id)))
         if not rows:
@@ -177,11 +358,17 @@ class Database:
         q, kind, entry, options, resolution = rows[0]
         return {"question": q, "kind": kind, "entry": entry, "options": json.loads(options), "resolution": resolution}
 
-    async def resolve_question(self, question_id: int, resolution: str) -> None:
-        await self.write("UPDATE questions SET resolution=? WHERE id=?", (resolution, question_id))
+    async def resolve_question(self, question_id: int, resolution: str) -> bool:
+        """Note how a clarification ended; False when there is no such question."""
+        if not is_row_id(question_id):
+            return False
+        _, changed = await self._write("UPDATE questions SET resolution=? WHERE id=?", (resolution, question_id))
+        return changed > 0
 
     async def record_feedback(self, question_id: int, user_id: int, value: int) -> bool:
-        """Record 👍 (1) or 👎 (0); a second tap changes nothing and returns False."""
+        """Record 👍 (1) or 👎 (0); a second tap, or a question id that cannot exist, changes nothing: False."""
+        if not is_row_id(question_id):
+            return False
         key = self.user_key(user_id)
         rows = await self.fetchall("SELECT 1 FROM feedback WHERE question_id=? AND user_key=?", (question_id, key))
         if rows:
@@ -189,10 +376,6 @@ class Database:
         await self.write("INSERT INTO feedback (question_id, user_key, value, ts) VALUES (?,?,?,?)",
                          (question_id, key, value, now()))
         return True
-
-    async def record_screening(self, user_id: int, outcome: str, track: str | None) -> None:
-        await self.write("INSERT INTO screenings (user_key, ts, outcome, track) VALUES (?,?,?,?)",
-                         (self.user_key(user_id), now(), outcome, track))
 
     # ------------------------------------------------------------------ sessions
     async def load_session(self, user_id: int | str) -> dict | None:
@@ -203,22 +386,19 @@ class Database:
     async def forget_session(self, user_id: int | str) -> None:
         """Delete the user's session row (nothing left in it)."""
         await self.write("DELETE FROM sessions WHERE key=?", (self.user_key(user_id),))
+        await self.wipe_log()
 
     async def save_session(self, user_id: int | str, data: dict, outcome: tuple[str, str | None] | None = None) -> None:
         """Store the session (and the self-check outcome it reached, if any) in one commit, before the step is
         acknowledged; together with the update-id record already open, so a step and its update land together."""
         key = self.user_key(user_id)
-        try:
-            await self.conn.execute("INSERT OR REPLACE INTO sessions (key, data, updated_at) VALUES (?,?,?)",
-                                    (key, json.dumps(data, ensure_ascii=False), now()))
-            if outcome is not None:
-                await self.conn.execute("INSERT INTO screenings (user_key, ts, outcome, track) VALUES (?,?,?,?)",
-                                        (key, now(), *outcome))
-            await self.conn.commit()
-        except (aiosqlite.Error, ValueError) as exc:
-            with contextlib.suppress(aiosqlite.Error):
-                await self.conn.rollback()
-            raise StorageError(str(exc)) from exc
+        statements: list[tuple[str, tuple]] = [
+            ("INSERT OR REPLACE INTO sessions (key, data, updated_at) VALUES (?,?,?)",
+             (key, json.dumps(data, ensure_ascii=False), now()))]
+        if outcome is not None:
+            statements.append(("INSERT INTO screenings (user_key, ts, outcome, track) VALUES (?,?,?,?)",
+                               (key, now(), *outcome)))
+        await self._transaction(statements)
 
     # ------------------------------------------------------------------ consent
     async def consent(self, user_id: int) -> str | None:
@@ -231,53 +411,65 @@ class Database:
 
     # ------------------------------------------------------------------ updates seen (applied once)
     async def first_time(self, update_id: int) -> bool:
-        """True the first time an update id is seen; a redelivered update returns False.
+        """True the first time an update id is seen; an update seen before, or being handled, returns False.
 
-        The record is left uncommitted: it commits with the step the update causes (one commit per update,
-        and a step and its update id land together), or at the end of the update (``commit_pending``).
+        Nothing is written yet, so no transaction is left open on the shared connection (where another user's
+        failed write would roll it back). The record joins the first transaction the update's handling commits
+        (a step and its update id land together, one commit per update), or is written on its own at the end of
+        the update (``commit_pending``).
         """
-        try:
-            await self.conn.execute("INSERT INTO processed_updates (update_id, ts) VALUES (?,?)", (update_id, now()))
-            return True
-        except aiosqlite.IntegrityError:
+        if update_id in self._in_flight:
             return False
-        except aiosqlite.Error as exc:
+        try:
+            rows = await self.conn.execute_fetchall("SELECT 1 FROM processed_updates WHERE update_id=?", (update_id,))
+        except (aiosqlite.Error, OverflowError, ValueError) as exc:
             raise StorageError(str(exc)) from exc
+        if rows or update_id in self._in_flight:
+            return False
+        self._in_flight[update_id] = None
+        while len(self._in_flight) > IN_FLIGHT_LIMIT:
+            del self._in_flight[next(iter(self._in_flight))]
+        _PENDING.set(_Pending(self, update_id))
+        return True
 
     async def commit_pending(self) -> None:
-        """Commit what is still open at the end of an update (the update-id record of a read-only update)."""
-        if self.conn.in_transaction:
-            try:
-                await self.conn.commit()
-            except aiosqlite.Error as exc:
-                with contextlib.suppress(aiosqlite.Error):
-                    await self.conn.rollback()
-                raise StorageError(str(exc)) from exc
+        """At the end of an update: record it as processed if nothing it wrote did (a read-only update)."""
+        pending = _PENDING.get()
+        if pending is not None and pending.db is self and not pending.recorded:
+            await self._transaction([])
 
     # ------------------------------------------------------------------ deletion
     async def forget_user(self, user_id: int | str) -> None:
         """Delete everything stored about a user, in one transaction: all of it is keyed by the pseudonym."""
         key = self.user_key(user_id)
-        try:  # one implicit transaction (an update-id record may already have opened it)
-            for table in ("sessions", "questions", "feedback", "screenings", "consent"):
-                column = "key" if table == "sessions" else "user_key"
-                await self.conn.execute(f"DELETE FROM {table} WHERE {column}=?", (key,))
-            await self.conn.commit()
-        except aiosqlite.Error as exc:
-            await self.conn.rollback()
-            raise StorageError(str(exc)) from exc
+        await self._transaction([
+            ("DELETE FROM sessions WHERE key=?", (key,)),
+            *[(f"DELETE FROM {table} WHERE user_key=?", (key,))
+              for table in ("questions", "feedback", "screenings", "consent")],
+        ])
+        await self.wipe_log()
 
     async def purge_older_than(self, days: int) -> int:
-        """Delete questionnaire data and logs older than ``days``; returns the number of rows removed."""
+        """Delete questionnaire data, logs and consent older than ``days``, and update ids Telegram can no longer
+        redeliver; returns the number of rows removed."""
         cutoff = _cutoff(days)
-        removed = 0
-        for sql in ("DELETE FROM sessions WHERE updated_at < ?", "DELETE FROM screenings WHERE ts < ?",
-                    "DELETE FROM questions WHERE ts < ?", "DELETE FROM feedback WHERE ts < ?",
-                    "DELETE FROM processed_updates WHERE ts < ?"):
-            cursor = await self.conn.execute(sql, (cutoff,))
-            removed += cursor.rowcount
-        await self.conn.commit()
-        return removed
+        results = await self._transaction([
+            ("DELETE FROM sessions WHERE updated_at < ?", (cutoff,)),
+            ("DELETE FROM screenings WHERE ts < ?", (cutoff,)),
+            ("DELETE FROM questions WHERE ts < ?", (cutoff,)),
+            ("DELETE FROM feedback WHERE ts < ?", (cutoff,)),
+            ("DELETE FROM consent WHERE ts < ?", (cutoff,)),
+            ("DELETE FROM processed_updates WHERE ts < ?", (_cutoff(REDELIVERY_DAYS),)),
+        ])
+        await self.wipe_log()
+        return sum(changed for _, changed in results)
+
+    async def wipe_log(self) -> None:
+        """Copy the write-ahead log into the database and truncate it: until then the log still holds deleted
+        rows as they were. Best effort: a reader holding an old snapshot (another process) makes it wait for
+        the next deletion or checkpoint."""
+        with contextlib.suppress(aiosqlite.Error):
+            await self.conn.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)")  # read out: no statement left open
 
     # ------------------------------------------------------------------ staff views
     async def stats(self) -> dict[str, Any]:
@@ -299,3 +491,14 @@ class Database:
         return await self.fetchall(
             "SELECT q.id, q.ts, q.user_key, q.question, q.kind, q.entry, q.score, q.resolution, f.value "
             "FROM questions q LEFT JOIN feedback f ON f.question_id = q.id ORDER BY q.id")
+
+
+async def check_database(path: Path | str, pseudonym_key: SecretStr | str | None = None) -> None:
+    """Open (creating and migrating) and close again: run at start-up, so that a database the bot cannot use
+    stops it with StorageError "<path>: <what is wrong>" before anything else is set up."""
+    key = pseudonym_key.get_secret_value() if isinstance(pseudonym_key, SecretStr) else pseudonym_key
+    db = Database(path, key)
+    try:
+        await db.open()
+    finally:
+        await db.close()

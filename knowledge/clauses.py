@@ -53,7 +53,8 @@ def _logical_lines(raw: list[str]) -> list[str]:
     """Join lines broken by page or layout wraps back into whole paragraphs.
 
     A line continues the one above unless that one ended a sentence, or this one opens a heading, a
-    contact label (联系人：…) or a sign-off (issuer name, date, 此件主动公开).
+    contact label (联系人：…) or a sign-off (issuer name, date, 此件主动公开). A numbered item (1.) does not
+    interrupt a sentence: a wrapped line may start with a number (…政务中心 D 座 / 705、706 室）).
     """
     lines: list[str] = []
     for line in (r.strip() for r in raw):
@@ -64,7 +65,7 @@ def _logical_lines(raw: list[str]) -> list[str]:
             or lines[-1].endswith(_SENTENCE_END)
             or _SIGNOFF.fullmatch(lines[-1]) is not None
             or _is_bare_heading(lines[-1])
-            or any(p.match(line) for p in (_LEVEL1, _LEVEL2, _LEVEL3, _LABEL_LINE, _SIGNOFF))
+            or any(p.match(line) for p in (_LEVEL1, _LEVEL2, _LABEL_LINE, _SIGNOFF))
         )
         if starts_new:
             lines.append(line)

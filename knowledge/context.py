@@ -18,6 +18,10 @@ from knowledge.reading import Reading
 _ELLIPTICAL = re.compile(r"^(那|那么|那要是|还有|另外|再问下?|然后|如果是)|呢[?？。!！\s]*$|"
                          r"^(what about|how about|and (the|their|his|her|for|what|how|who|where|when)?|what of)\b")
 SHORT = 10  # characters: a question this short that names only one part is read as a follow-up
+# What a follow-up's subject replaces in the last topic: an office or a track for either (both say whose contact
+# or conditions), a department for a department, a place for a place, a condition for a condition; topics and
+# employers add to it (涉密人员呢 after 公示 asks about both).
+_KIND = {"office": "who", "track": "who", "dept": "dept", "place": "place", "code": "code"}
 
 
 @dataclass(frozen=True)
@@ -50,11 +54,11 @@ def follow_up(reading: Reading, last: Topic | None) -> tuple[Reading, str]:
         return reading, ""
     elliptical = bool(_ELLIPTICAL.search(reading.text.strip())) or len(reading.text.strip()) <= SHORT
     has_what, has_whom = bool(reading.attributes), bool(reading.subjects)
-    if not elliptical or (has_what and has_whom) or not (has_what or has_whom):
+    if not elliptical or (has_what and has_whom):
         return reading, ""
     attributes = reading.attributes or last.attributes
-    families = {s.split(".")[0] for s in reading.subjects}
-    subjects = reading.subjects | {s for s in last.subjects if s.split(".")[0] not in families}
+    kinds = {_KIND.get(s.split(".")[0], s) for s in reading.subjects}
+    subjects = reading.subjects | {s for s in last.subjects if _KIND.get(s.split(".")[0], s) not in kinds}
     inherited = (attributes - reading.attributes) | (subjects - reading.subjects)
     words = {**{name: last.words.get(name, [])[:1] for name in inherited}, **reading.words}
     borrowed = [w for name in inherited for w in words[name]]

@@ -28,9 +28,15 @@ from knowledge.phrasebook import Phrasebook, phrases
 from knowledge.reading import Reader, Reading
 from knowledge.render import Renderer, render_contact
 from knowledge.retrieval import CLAUSE_PREFIX, Candidate, Ranking, Retriever, Thresholds
+from knowledge.sounds import Sounds
 
 Kind = Literal["answer", "clarify", "refuse"]
 PREVIEW = 300  # characters of each option shown when asking which one is meant
+# Attributes nearly every question asks (能报吗, 什么条件, 要什么材料, 怎么办): said of a distinctive subject, the
+# subject decides (名额不够能多推吗 is about exceeding the quota).
+_GENERIC = frozenset({"eligibility", "conditions", "materials", "procedure"})
+# Subject families specific enough to route a question that names no attribute (公示 alone, P6 alone).
+_DISTINCTIVE = ("topic", "code", "org")
 # Subject families whose members exclude each other: an answer about the skilled office is not about the
 # professional one. An entry about one member is not given for a question naming only another.
 _FAMILIES = ("office", "track", "dept", "place", "topic")
@@ -71,15 +77,19 @@ class Answer:
 class Engine:
     """Built once per knowledge base (well under a second); ``ask`` is the hot path."""
 
-    def __init__(self, kb: KnowledgeBase, thresholds: Thresholds | None = None) -> None:
+    def __init__(self, kb: KnowledgeBase, thresholds: Thresholds | None = None,
+                 extra_words: dict[str, list[str]] | None = None) -> None:
+        """``extra_words``: more words for subjects from other data (the fields of each numbered condition)."""
         self.kb = kb
         self.t = thresholds or Thresholds()
         self.entries: dict[str, FaqEntry] = {e.id: e for e in kb.faq}
         city = kb.city_document
+        documents = {"topic.document": [w for d in kb.documents for w in (d.number, d.number.split("〔")[0])]}
         self.reader = Reader(kb.vocabulary, city.place if city else "", city.place_en if city else "",
-                             kb.lexicon.relative_years)
+                             kb.lexicon.relative_years, {**(extra_words or {}), **documents})
         self.guards = Guards(kb.guards)
         self.retriever = Retriever(kb, self.t)
+        self.sounds = Sounds(kb.lexicon.sound_words)
         self.base_year = kb.facts.round.year
 
     # ------------------------------------------------------------------ the pipeline
@@ -90,6 +100,13 @@ class Engine:
             hints: frozenset[str] = frozenset()) -> Answer:
         """Decide: answer, clarify or refuse. ``context`` is the conversation's last topic (a follow-up takes
         what it leaves out from it); ``hints`` are subjects the asker's own facts imply (a track)."""
+        typed = self.read(question)
+        corrected = self.sounds.correct(typed.text, typed.spans)  # typed by sound (才料 for 材料): read as meant
+        if corrected is not None and _explained(self.read(corrected)) > _explained(typed):
+            question = corrected
+        return self._in_context(question, today, context, hints)
+
+    def _in_context(self, question: str, today: dt.date, context: Topic | None, hints: frozenset[str]) -> Answer:
         reading = self.read(question)
         if hints and not any(s.startswith("track.") for s in reading.subjects):
             reading = replace(reading, subjects=reading.subjects | hints)
@@ -113,8 +130,9 @@ class Engine:
                           "answer" if found else "refuse", entry_id="fact:contact", english=reading.english)
         ranking = self.retriever.rank(question, reading.english)
         routed = self._route(reading)
-        if routed is not None and self._understood(reading, question) >= self.t.min_coverage:
-            return self._ground(self.answer_entry(routed, today, reading.english, score=ranking.overall), reading)
+        if routed and self._understood(reading, question) >= self.t.route_coverage:
+            answers = [self.answer_entry(owner, today, reading.english, score=ranking.overall) for owner in routed]
+            return self._ground(answers[0] if len(answers) == 1 else _together(answers), reading)
         reply = self._decide(ranking, reading, today)
         return self._ground(reply, reading)
 
@@ -126,24 +144,42 @@ class Engine:
             rest = rest.replace(word, " ")
         return self.retriever.coverage(rest, reading.english)
 
-    def _route(self, reading: Reading) -> str | None:
-        """The one entry that answers what is asked about what is named, by the entries' own annotations:
-        most asked attributes answered, then most named subjects covered, then the most specific entry."""
-        if not reading.attributes or not reading.subjects:
-            return None
-        scored: list[tuple[tuple[int, int, float], str]] = []
+    def _route(self, reading: Reading) -> list[str]:
+        """The entries that answer what is asked about what is named, by the entries' own annotations: most
+        asked attributes answered, then most named subjects covered, then the entry's first (main) attribute
+        asked, then the most specific entry. With no
+        attribute read, a distinctive subject alone routes (公示, P6, 论文); a tie between entries that cover
+        different named subjects (专技的和技能的) routes to both; any other tie is left to the ranking."""
+        asked = reading.attributes - _GENERIC  # 能报吗, 条件: what nearly every question asks, said of a subject
+        if not reading.subjects:
+            return self._owner_of(reading.attributes)
+        named = reading.subjects if asked else {s for s in reading.subjects if s.split(".")[0] in _DISTINCTIVE}
+        scored: list[tuple[tuple[int, int, bool, float], str, frozenset[str]]] = []
         for e in self.kb.faq:
-            answered = reading.attributes & set(e.answers)
-            covered = reading.subjects & set(e.about)
-            if e.kind != "answer" or not answered or not covered or not self._consistent(e.id, reading):
+            answered = (asked or reading.attributes) & set(e.answers)
+            covered = frozenset(named & set(e.about))
+            if e.kind != "answer" or not covered or (asked and not answered) or not self._consistent(e.id, reading):
                 continue
-            scored.append(((len(answered), len(covered), len(covered) / len(e.about)), e.id))
+            primary = bool(e.answers) and e.answers[0] in reading.attributes  # what the entry is mainly about
+            scored.append(((len(answered), len(covered), primary, len(covered) / len(e.about)), e.id, covered))
         if not scored:
-            return None
-        scored.sort(reverse=True)
-        if len(scored) > 1 and scored[0][0] == scored[1][0]:
-            return None  # a tie: the ranking decides
-        return scored[0][1]
+            return []
+        scored.sort(key=lambda x: x[0], reverse=True)
+        best = [s for s in scored if s[0] == scored[0][0]]
+        if len(best) == 1:
+            return [best[0][1]]
+        covers = [s[2] for s in best]
+        if len(best) <= 3 and all(not a & b for i, a in enumerate(covers) for b in covers[i + 1:]):
+            return [s[1] for s in best]  # each about another of the named things: answer each
+        return []
+
+    def _owner_of(self, attributes: frozenset[str]) -> list[str]:
+        """With no subject named, the one entry whose main attribute is what is asked (逾期 → the late rule,
+        什么是特贴 → the purpose), when exactly one entry has it as its main attribute."""
+        if len(attributes) != 1:
+            return []
+        owners = [e.id for e in self.kb.faq if e.kind == "answer" and e.answers[:1] == list(attributes)]
+        return owners if len(owners) == 1 else []
 
     def _decide(self, ranking: Ranking, reading: Reading, today: dt.date) -> Answer:
         english = reading.english
@@ -316,3 +352,17 @@ class Engine:
             say = "elsewhere"
         return pb(f"guard.{say}", **values)
 
+
+
+def _together(answers: list[Answer]) -> Answer:
+    """Several entries' answers as one (a question about two things named together)."""
+    first = answers[0]
+    sources = list(dict.fromkeys(s for a in answers for s in a.sources))
+    citations = list(dict.fromkeys(c for a in answers for c in a.citations))
+    return replace(first, answer="\n\n".join(a.answer for a in answers), sources=sources, citations=citations,
+                   found=all(a.found for a in answers))
+
+
+def _explained(reading: Reading) -> int:
+    """How many characters of a question the reader recognised as words it knows."""
+    return sum(len(w) for words in reading.words.values() for w in words)

@@ -16,13 +16,18 @@ from knowledge.render import contact_field, render_contact
 
 # What is asked, and the contact field that holds it (None: the notice never gives one).
 FIELDS: dict[str, str | None] = {"phone": "phones", "email": "email", "address": "address", "person": "names",
-                                 "fax": None, "contact": "phones"}
+                                 "fax": None, "postcode": None, "contact": "phones"}
 # Whose: the subjects that name contacts of the round (an office serves one track, or policy questions too).
 OWNERS = {"office.professional": ("policy", "professional"), "track.professional": ("professional",),
           "office.skilled": ("skilled",), "track.skilled": ("skilled",), "office.city": ("city",),
           "place.own_city": ("city",)}
 # Asked alongside a contact field, these still make it a question about the contact.
-_COMPATIBLE = {"materials", "where_submit", "procedure"}
+_COMPATIBLE = {"materials", "where_submit", "procedure", "quota"}
+
+
+def _values(contact: Contact) -> list[str]:
+    """What identifies a contact when typed in a question: the local part of each phone, its email, its people."""
+    return [*(p.rsplit("-", 1)[-1] for p in contact.phones), contact.email, *contact.names]
 
 
 def contacts_named(kb: KnowledgeBase, reading: Reading, asked: list[str]) -> list[Contact]:
@@ -31,6 +36,8 @@ def contacts_named(kb: KnowledgeBase, reading: Reading, asked: list[str]) -> lis
     ids = [i for s in sorted(reading.subjects) if s in OWNERS for i in OWNERS[s]]
     if not ids and "office.province" in reading.subjects:
         ids = ["professional", "skilled"]
+    if not ids:  # a value of the notice named in the question (7676028是哪个处的, 白瑾利的电话)
+        ids = [c.id for c in kb.facts.contacts if any(v and v in reading.text for v in _values(c))]
     if not ids and not reading.subjects:  # nothing named: the one contact that has it, if only one has
         holders = [c for c in kb.facts.contacts if all(FIELDS[a] and getattr(c, FIELDS[a] or "") for a in asked)]
         distinct = {repr([getattr(c, FIELDS[a] or "") for a in asked]) for c in holders}
@@ -44,6 +51,8 @@ def contact_answer(kb: KnowledgeBase, reading: Reading, pb: Phrasebook) -> tuple
     """What is asked of the named contacts, each given or said to be missing, then their contact lines; None
     when the question is not of this kind (no contact field asked, or no contact named, or something else asked)."""
     asked = [a for a in FIELDS if a in reading.attributes]
+    if not asked and any(v and v in reading.text for c in kb.facts.contacts for v in _values(c)):
+        asked = ["contact"]  # 7676028是哪个处的号: a value of the notice, asked whose it is
     if not asked or reading.attributes - set(FIELDS) - _COMPATIBLE:
         return None
     contacts = contacts_named(kb, reading, asked)

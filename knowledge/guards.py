@@ -67,10 +67,31 @@ def load_guards(path: Path) -> list[Guard]:
 
 
 @dataclass(frozen=True)
+class _Words:
+    """A word list compiled once: Chinese words as substrings, English words in one whole-word pattern."""
+
+    chinese: tuple[str, ...]
+    english: re.Pattern[str] | None
+
+    @classmethod
+    def of(cls, words: list[str]) -> _Words:
+        folded = [fold(w) for w in words]
+        latin = [re.escape(w) for w in folded if w.isascii()]
+        return cls(tuple(w for w in folded if not w.isascii()),
+                   re.compile(rf"(?<![a-z])(?:{'|'.join(latin)})(?![a-z])") if latin else None)
+
+    def __bool__(self) -> bool:
+        return bool(self.chinese) or self.english is not None
+
+    def found_in(self, text: str) -> bool:
+        return any(w in text for w in self.chinese) or (self.english is not None and bool(self.english.search(text)))
+
+
+@dataclass(frozen=True)
 class _Compiled:
     guard: Guard
-    words: tuple[str, ...]
-    no_words: tuple[str, ...]
+    words: _Words
+    no_words: _Words
     patterns: tuple[re.Pattern[str], ...]
 
 
@@ -79,7 +100,7 @@ class Guards:
 
     def __init__(self, guards: list[Guard]) -> None:
         self.guards = guards
-        self._compiled = [_Compiled(g, tuple(fold(w) for w in g.when.words), tuple(fold(w) for w in g.when.no_words),
+        self._compiled = [_Compiled(g, _Words.of(g.when.words), _Words.of(g.when.no_words),
                                     tuple(re.compile(p) for p in g.when.patterns)) for g in guards]
 
     def check(self, reading: Reading, base_year: int) -> Guard | None:
@@ -99,17 +120,10 @@ class Guards:
             return False
         if w.no_attributes and r.attributes.intersection(w.no_attributes):
             return False
-        if c.words and not any(_contains(r.text, word) for word in c.words):
+        if c.words and not c.words.found_in(r.text):
             return False
-        if c.no_words and any(_contains(r.text, word) for word in c.no_words):
+        if c.no_words and c.no_words.found_in(r.text):
             return False
         if c.patterns and not any(p.search(r.text) for p in c.patterns):
             return False
         return not (w.other_round and not (r.years - {base_year}))
-
-
-def _contains(text: str, word: str) -> bool:
-    """A Chinese word anywhere; an English word as a whole word."""
-    if word.isascii():
-        return re.search(rf"(?<![a-z]){re.escape(word)}(?![a-z])", text) is not None
-    return word in text

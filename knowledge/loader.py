@@ -202,10 +202,28 @@ def prepare(kb: KnowledgeBase, entries: list[FaqEntry]) -> list[FaqEntry]:
             continue
         prepared.append(e.model_copy(update={
             "topic": topic, "questions": _render_all(zh, e.questions) or e.questions[:1],
-            "questions_en": _render_all(en, e.questions_en)}))
+            "questions_en": _render_all(en, e.questions_en), "clauses": city_clauses(kb, e.clauses)}))
     if problems:
         raise KnowledgeError("; ".join(problems))
     return prepared
+
+
+def city_clauses(kb: KnowledgeBase, clause_ids: list[str]) -> list[str]:
+    """The clause ids with the city letter's named for this round's letter.
+
+    The FAQ cites the forwarding letter's paragraphs by the packaged round's prefix (``yq.1``); another city's
+    letter has its own prefix (``jc.1``), and a round without a city letter has none, so those citations go.
+    An id this round has, or one without a letter prefix, stays as written (a wrong one still fails the check).
+    """
+    city = kb.city_document
+    out = []
+    for cid in clause_ids:
+        head, _, rest = cid.partition(".")
+        if cid in kb.clauses or not (rest and head.isalpha() and head.isascii()):
+            out.append(cid)
+        elif city is not None:
+            out.append(f"{city.prefix}.{rest}")
+    return out
 
 
 def _render_all(renderer: Renderer, templates: list[str]) -> list[str]:

@@ -164,3 +164,4 @@ class Lexicon(_Data):
     alternatives: list[str] = []  # words that offer a choice (还是, or): the engine then shows close runners-up
     # Years named relative to the round's (去年 = the year before it): the reader counts them as round years.
     relative_years: dict[str, int] = {}
+    sound_words: list[str] = []  # key terms read by sound as well (typed through a pinyin input method)

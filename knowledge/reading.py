@@ -22,6 +22,7 @@ class Terms(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     zh: list[str] = []
     en: list[str] = []
+    patterns: list[str] = []  # regular expressions over the folded text, for names no list can hold (盂县)
 
 
 class Vocabulary(BaseModel):
@@ -46,6 +47,7 @@ class Reading:
     subjects: frozenset[str]
     years: frozenset[int] = frozenset()  # years that name a round (not the asker's own)
     words: dict[str, list[str]] = field(default_factory=dict)
+    spans: tuple[tuple[int, int], ...] = ()  # where the words were read in the folded text
 
     def has(self, *names: str) -> bool:
         return any(n in self.attributes or n in self.subjects for n in names)
@@ -54,24 +56,31 @@ class Reading:
         return sorted(s.split(".", 1)[1] for s in self.subjects if s.startswith(prefix + "."))
 
 
-# A year followed by one of these is about the asker (born, promoted, retired), not about a round.
-_PERSONAL_AFTER = re.compile(r"^\s*年?\s*(\d{1,2}\s*月\s*)?(\d{1,2}\s*[日号]\s*)?"
-                             r"(出生|生人|生的|年生|生|评上|评的|评为|获|拿|取得|"
-                             r"参加工作|参工|工作|入职|毕业|退休|退|以前|之前|左右|前后|开始|到现在|至今|起|那会|的时候|当上|晋升|考|"
-                             r"报过|申报过|报了|参评过|没选上|没评上|落选|评过|推荐过)")
+# A year followed, within a few characters, by one of these is about the asker's own history (born, promoted,
+# retired, 2016年我就享受了, 去年已经退休了), not about a round.
+_PERSONAL_AFTER = re.compile(r"^\s*年?\s*(\d{1,2}\s*月\s*)?(\d{1,2}\s*[日号]\s*)?[^，。？?！!,]{0,4}?"
+                             r"(我|他|她|就|已经|已|出生|生人|生的|年生|生|评上|评的|评为|获|拿|取得|"
+                             r"参加工作|参工|工作|入职|毕业|退休|退|辞|调|转|以前|之前|左右|前后|开始工作|开始干|开始从事|到现在|至今|以来|起|"
+                             r"那会|的时候|当上|晋升|考|报过|申报过|报了|参评过|没选上|没评上|落选|评过|推荐过|享受|经过)")
+_LATIN = re.compile(r"[a-z]")
 _YEAR = re.compile(r"(?<!\d)(20[0-4]\d|19\d\d)(?!\d)")
-_EN_PERSONAL = re.compile(r"(born|since|retire|promoted|graduated|joined)\W+(in\W+)?$")
+_EN_PERSONAL = re.compile(r"(born|since|retired|promoted|graduated|joined|received)\W+(in\W+|on\W+)?([a-z]+\W+)?$")
 
 
 class Reader:
     """Built once from the vocabulary; ``read`` is pure and fast (one pass of a compiled pattern)."""
 
     def __init__(self, vocabulary: Vocabulary, own_city: str = "", own_city_en: str = "",
-                 relative_years: dict[str, int] | None = None) -> None:
+                 relative_years: dict[str, int] | None = None, extra: dict[str, list[str]] | None = None) -> None:
         self.vocabulary = vocabulary
         zh: dict[str, str] = {}
         en: dict[str, str] = {}
-        for kind, names in (("a", vocabulary.attributes), ("s", vocabulary.subjects)):
+        subjects = {**vocabulary.subjects}
+        for name, words in (extra or {}).items():  # more words for subjects, from other data (the criteria)
+            have = subjects.get(name, Terms())
+            subjects[name] = Terms(zh=[*have.zh, *(w for w in words if not w.isascii())],
+                                   en=[*have.en, *(w for w in words if w.isascii())])
+        for kind, names in (("a", vocabulary.attributes), ("s", subjects)):
             for name, terms in names.items():
                 tag = f"{kind}:{name}"
                 for word in terms.zh:  # ASCII words in Chinese questions (ddl, pdf) match as words
@@ -83,21 +92,41 @@ class Reader:
             for word, tag in list(tags.items()):
                 if tag == "s:place.other_city" and word in own:
                     tags[word] = "s:place.own_city"
-        self._zh = _alternation(zh, english=False)
         self._en = _alternation(en, english=True)
         self._zh_tags, self._en_tags = zh, en
+        self._zh_longest = max((len(w) for w in zh), default=0)
         self._relative = {fold(k): v for k, v in (relative_years or {}).items()}
+        self._patterns = [(re.compile(p), f"s:{name}") for name, terms in subjects.items() for p in terms.patterns]
+        self._recent: dict[tuple[str, int], Reading] = {}
 
     def read(self, question: str, base_year: int) -> Reading:
+        """What the question asks and about what; remembered for the last few hundred questions (a turn reads
+        its question more than once: for the verdict, the guards, the sound check)."""
+        key = (question, base_year)
+        if key not in self._recent:
+            if len(self._recent) >= 512:
+                self._recent.pop(next(iter(self._recent)))
+            self._recent[key] = self._read(question, base_year)
+        return self._recent[key]
+
+    def _read(self, question: str, base_year: int) -> Reading:
         text = fold(question)
         english = is_english(question)
         found: dict[str, list[str]] = {}
-        for _, _, tag, word in _spans(text, self._zh, self._zh_tags) + _spans(text, self._en, self._en_tags):
+        spans = _zh_spans(text, self._zh_tags, self._zh_longest) + _en_spans(text, self._en, self._en_tags)
+        matched = [(m.start(), m.end(), tag, m.group(0))
+                   for pattern, tag in self._patterns for m in pattern.finditer(text)
+                   if not any(s <= m.start() and m.end() <= e for s, e, _, _ in spans)]
+        # A pattern's match holds the words inside it (政府特殊津贴 inside 市级的政府特殊津贴 is not this scheme).
+        spans = [s for s in spans if not any(p <= s[0] and s[1] <= e and e - p > s[1] - s[0] for p, e, _, _ in matched)]
+        spans = sorted(spans + matched)
+        for _, _, tag, word in spans:
             found.setdefault(tag, []).append(word)
         attributes = frozenset(t[2:] for t in found if t.startswith("a:"))
         subjects = frozenset(t[2:] for t in found if t.startswith("s:"))
         words = {t[2:]: w for t, w in found.items()}
-        return Reading(text, english, attributes, subjects, self._round_years(text, base_year), words)
+        return Reading(text, english, attributes, subjects, self._round_years(text, base_year), words,
+                       tuple((start, end) for start, end, _, _ in spans))
 
     def _round_years(self, text: str, base_year: int) -> frozenset[int]:
         """Years that name a round: written out (2022年的名额) or relative (去年), not the asker's own."""
@@ -113,26 +142,34 @@ class Reader:
         return frozenset(years)
 
 
-def _spans(text: str, pattern: re.Pattern[str] | None, tags: dict[str, str]) -> list[tuple[int, int, str, str]]:
+def _zh_spans(text: str, tags: dict[str, str], longest: int) -> list[tuple[int, int, str, str]]:
     """The longest word starting at each position, minus words lying inside a longer one: 可以推荐 and 推荐多少
-    overlap and both count; 全国 inside 全国技术能手 does not."""
-    if pattern is None:
-        return []
+    overlap and both count; 全国 inside 全国技术能手 does not. Dictionary lookups, longest first."""
     spans = []
     for start in range(len(text)):
-        m = pattern.match(text, start)
-        if m is not None:
-            word = m.group(0)
-            tag = tags.get(word) or tags.get(word[:-1]) or tags[word[:-2]]  # a plural ending set aside
-            spans.append((m.start(), m.end(), tag, word))
+        for length in range(min(longest, len(text) - start), 0, -1):
+            word = text[start:start + length]
+            if word in tags:
+                spans.append((start, start + length, tags[word], word))
+                break
     return [s for s in spans if not any(o[0] <= s[0] and s[1] <= o[1] and o[1] - o[0] > s[1] - s[0] for o in spans)]
 
 
+def _en_spans(text: str, pattern: re.Pattern[str] | None, tags: dict[str, str]) -> list[tuple[int, int, str, str]]:
+    """English words and phrases, whole words, longest first, one pass."""
+    if pattern is None or not _LATIN.search(text):
+        return []
+    spans = []
+    for m in pattern.finditer(text):
+        word = m.group(0)
+        tag = tags.get(word) or tags.get(word[:-1]) or tags[word[:-2]]  # a plural ending set aside
+        spans.append((m.start(), m.end(), tag, word))
+    return spans
+
+
 def _alternation(table: dict[str, str], english: bool) -> re.Pattern[str] | None:
-    """One pattern of every word, longest first (so the longest word at a position wins); English words whole."""
-    if not table:
+    """One pattern of every English word, longest first (so the longest at a position wins), whole words."""
+    words = sorted((w for w in table if w.isascii()), key=len, reverse=True)
+    if not words:
         return None
-    words = sorted(table, key=len, reverse=True)
-    if english:
-        return re.compile("|".join(rf"(?<![a-z0-9]){re.escape(w)}(?:e?s)?(?![a-z0-9])" for w in words if w.isascii()))
-    return re.compile("|".join(re.escape(w) for w in words if not w.isascii()) or "(?!)")
+    return re.compile("|".join(rf"(?<![a-z0-9]){re.escape(w)}(?:e?s)?(?![a-z0-9])" for w in words))

@@ -77,14 +77,26 @@ class Chat:
         said = self.reader.read(text, today)
         statement = state.statement.merged(said)
         reading = self.engine.read(text)
-        # a track named alone is the topic of a question (专技人才申报条件), not a fact about the asker
-        about_self = said.birth is not None or bool(set(said.facts) - {"track"})
-        adds_facts_only = state.personal and about_self and not (reading.attributes - ASKS_PERSONAL)
-        personal = about_self and (bool(reading.attributes & ASKS_PERSONAL) or excluding(said) or adds_facts_only)
-        if personal:
+        # a track named alone is the topic of a question (专技人才申报条件), not a fact about the asker; an honour
+        # alone is a question about the condition it meets (获得五一劳动奖章的工人可以申报吗)
+        stated = set(said.facts) - {"track", "achievements"} - set(said.categories) | (
+            {"birth"} if said.birth else set())
+        other_topic = reading.attributes - ASKS_PERSONAL
+        adds_facts_only = state.personal and bool(stated) and not other_topic
+        describes_self = len(stated) >= 2 and not other_topic - {"priority", "days_left"}
+        personal = bool(stated) and (bool(reading.attributes & ASKS_PERSONAL) or excluding(said) or adds_facts_only
+                                     or describes_self)
+        if personal and self.engine.guards.check(reading, self.engine.base_year) is None:
             judged = verdict(statement, self.criteria)
             employer = bool(reading.subjects & {"org.nonpublic", "org.overseas"})
             answer = self._verdict_answer(judged, statement, reading.english, employer)
+            if other_topic:  # it also asks something else (年轻人有优势吗): answer that too
+                also = self.engine.ask(text, today)
+                if also.found and also.kind == "answer" and also.entry_id not in ("personal", None):
+                    answer = Answer(True, f"{answer.answer}\n\n{also.answer}",
+                                    list(dict.fromkeys([*answer.sources, *also.sources])),
+                                    list(dict.fromkeys([*answer.citations, *also.citations])), 1.0, "answer",
+                                    entry_id="personal", english=answer.english)
             outcome = {"outcome": judged.screening.outcome, "track": judged.screening.track,
                        "missing": judged.screening.missing}
             new_state = ChatState(state.topic, statement, True, now)

@@ -24,7 +24,8 @@ def criteria_faq(crit: Criteria) -> list[FaqEntry]:
             id=f"criterion.{c.id}", topic=zh(f"criterion.{c.id}.label", **label_values(crit, zh)),
             questions=c.questions, answer=c.rule, clauses=[c.clause],
             questions_en=c.questions_en if c.rule_en else [], answer_en=c.rule_en,
-            answers=["eligibility"], about=[f"track.{c.tracks[0]}"] if len(c.tracks) == 1 else [],
+            answers=["eligibility", "deadline"] if "topic.retirement" in c.about else ["eligibility"],
+            about=[*c.about, *([f"track.{c.tracks[0]}"] if len(c.tracks) == 1 else [])],
         ))
     for a in crit.achievements.values():
         if not a.questions:
@@ -51,3 +52,9 @@ def label_values(crit: Criteria, pb) -> dict[str, object]:
     r = crit.round
     return {"cutoff": pb.date(r.cutoff_date), "min_years": r.min_years_in_occupation,
             "recent_years": r.recent_years, "reserve_year": r.reserve_year or ""}
+
+
+def condition_words(crit: Criteria) -> dict[str, list[str]]:
+    """The words that point to each numbered condition (医生 → P6), for the reader: a question naming a field
+    is about that condition (code.P6)."""
+    return {f"code.{a.code}": [a.short, *a.words] for a in crit.achievements.values()}

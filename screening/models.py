@@ -116,6 +116,7 @@ class Criterion(BaseModel):
                   "any_skilled", "dual_qualification"]
     facts: list[str] = Field(min_length=1)
     rule: str
+    about: list[str] = []  # subjects of the vocabulary the rule is about (topic.retirement), for routing
     questions: list[str] = []
     rule_en: str = ""  # the rule in English, for the Q&A's English answers
     questions_en: list[str] = []
@@ -151,6 +152,7 @@ class AchievementOption(BaseModel):
     clause: str
     short: str
     words: list[str] = []  # fields and occupations that point to this condition, for reading free text
+    claims: list[str] = []  # honours whose mention is the asker's claim to this condition (全国技术能手 → S1)
     questions: list[str] = []
     short_en: str = ""
     questions_en: list[str] = []

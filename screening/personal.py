@@ -33,6 +33,11 @@ def excluding(statement: Statement) -> bool:
 def verdict(statement: Statement, criteria: Criteria) -> Verdict:
     """Screen the stated facts; a birth range counts only if its earliest and latest dates agree."""
     facts = {k: v for k, v in statement.facts.items() if k in Profile.model_fields}
+    if "track" not in facts and not facts.get("senior_title") and (facts.get("skill_level")
+                                                                   or "years_in_occupation" in facts):
+        facts["track"] = "skilled"  # a skill level or years in a trade: the asker is a skilled worker
+    elif "track" not in facts and "senior_title" in facts and not facts.get("skill_level"):
+        facts["track"] = "professional"  # a title, senior or not: the professional track
     profile = dict(facts)
     birth = statement.birth
     if birth is not None and birth.stated():
@@ -43,6 +48,8 @@ def verdict(statement: Statement, criteria: Criteria) -> Verdict:
         late = _screen({**facts, "birth_date": birth.latest}, criteria)
         if _retirement(early) == _retirement(late):
             result = late
+    if "track" not in profile and result.track:
+        profile["track"] = result.track  # the track the facts settle (主任医师: professional)
     ordered = {k: profile[k] for k in FACT_ORDER if k in profile}
     return Verdict(result, ordered, birth is not None and birth.precision in ("day", "month"))
 

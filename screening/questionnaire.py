@@ -112,9 +112,13 @@ def load_questions() -> tuple[list[_QuestionSpec], _Vocabulary]:
 def statement_reader(criteria: Criteria) -> StatementReader:
     """The reader of free-text facts, from the questions' ``says`` and the achievement options' ``words``."""
     specs, _ = load_questions()
+    raw = tomllib.loads(resources.files("screening").joinpath("data/questions.toml").read_text("utf-8"))
+    extra: dict[str, dict[str, list[str]]] = raw.get("extra_says", {})
     kinds = {s.field: "bool" if s.options and isinstance(s.options[0].value, bool) else s.kind for s in specs}
-    return StatementReader({s.field: s.says for s in specs if s.says}, kinds,
-                           {code: a.words for code, a in criteria.achievements.items()})
+    kinds.update({name: "bool" for name in extra})
+    return StatementReader({**{s.field: s.says for s in specs if s.says}, **extra}, kinds,
+                           {code: a.words for code, a in criteria.achievements.items()},
+                           {code: a.claims for code, a in criteria.achievements.items()})
 
 
 def new_state() -> State:

@@ -18,6 +18,8 @@ from typing import Any
 from screening.retirement import add_months
 
 _CN = {c: i for i, c in enumerate("零一二三四五六七八九")}
+# A fact word followed by these names a kind of person (已经退休的能申请吗), not the asker.
+_CATEGORY = re.compile(r"\s*(的人|的同志|的职工|的人员|的能|的可以|的还|的是否|的话|人员)")
 _NEGATION = re.compile(r"(不是|并非|并不是|没有|没|未|不|非|not an?|not|never|no longer|isn't|aren't|wasn't)\s*$")
 
 
@@ -48,6 +50,7 @@ class Statement:
     facts: dict[str, Any] = field(default_factory=dict)
     birth: BirthRange | None = None
     pointers: tuple[str, ...] = ()  # achievement codes the asker's field points to (医生 → P6)
+    categories: tuple[str, ...] = ()  # facts named as a kind of person (已经退休的, 享受过特贴的人), not of the asker
 
     @property
     def empty(self) -> bool:
@@ -56,7 +59,7 @@ class Statement:
     def merged(self, newer: Statement) -> Statement:
         """This statement updated by a newer one (a later turn of the conversation)."""
         return Statement({**self.facts, **newer.facts}, newer.birth or self.birth,
-                         tuple(dict.fromkeys([*self.pointers, *newer.pointers])))
+                         tuple(dict.fromkeys([*self.pointers, *newer.pointers])), newer.categories)
 
 
 def _fold(text: str) -> str:
@@ -82,10 +85,11 @@ _BIRTH_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年?\s*(?=出生|生人|生�
                          r"|(?:出生于|生于|出生在)\s*((?:19|20)\d\d)")
 _BIRTH_SHORT = re.compile(r"(?<!\d)([3-9]\d)\s*年\s*(?:(\d{1,2})\s*月\s*)?(?:出生|生人|生的|生|的)")
 _BORN_EN = re.compile(r"born\s+(?:in\s+|on\s+)?(?:([a-z]+)\s+)?((?:19|20)\d\d)|b\.\s*((?:19|20)\d\d)")
-_AGE = re.compile(r"(?:今年|现年|已经|已|我|他|她|快|都)?\s*" + _NUM + r"\s*(?:周)?岁")
+_AGE = re.compile(r"(?:今年|现年|已经|已|我|他|她|快|都)?\s*" + _NUM + r"\s*(?:周)?岁"
+                  r"|(?:今年|现年)\s*" + _NUM + r"\s*了")
 _AGE_EN = re.compile(r"(\d{2})\s*(?:-|\s)?(?:years?|yrs?)[\s-]*old|\b(?:i am|i'm|aged|age)\s+(\d{2})\b")
-_YEARS = re.compile(r"(?:干|从事|做|搞|工作|当|入行|在一线干|在岗|干这行|从业|工龄)了?\s*(?:这行|本职业|本工种)?\s*"
-                    + _NUM + r"\s*(多|来|余)?\s*年|" + _NUM + r"\s*(多|来|余)?\s*年工龄")
+_YEARS = re.compile(r"(?:干|从事|做|搞|工作|当|入行|在一线干|在岗|干这行|从业|工龄)[^\d，。,；;]{0,10}?"
+                    + _NUM + r"\s*(多|来|余)?\s*年(?!级|代|前|底|初)|" + _NUM + r"\s*(多|来|余)?\s*年工龄")
 _YEARS_EN = re.compile(r"(\d{1,2})\+?\s*years?\s+(?:in|as|of|on|at|doing|working)")
 _MONTHS_EN = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
               "november", "december"]
@@ -95,33 +99,37 @@ class StatementReader:
     """Built once from the self-check's questions and the achievement options; ``read`` is pure."""
 
     def __init__(self, says: dict[str, dict[str, list[str]]], kinds: dict[str, str],
-                 pointers: dict[str, list[str]]) -> None:
+                 pointers: dict[str, list[str]], claims: dict[str, list[str]] | None = None) -> None:
         table: dict[str, tuple[str, Any]] = {}
         for name, values in says.items():
             for key, words in values.items():
                 value: Any = {"true": True, "false": False}.get(key, key) if kinds.get(name) == "bool" else key
                 for word in words:
                     table.setdefault(_fold(word), (name, None if key == "neutral" else value))
-        for code, words in pointers.items():
+        for code, words in (claims or {}).items():
             for word in words:
-                table.setdefault(_fold(word), ("pointer", code))
+                table.setdefault(_fold(word), ("claim", code))
         self._table = table
-        words = sorted(table, key=len, reverse=True)
-        self._pattern = re.compile("|".join(
-            rf"(?<![a-z]){re.escape(w)}(?![a-z])" if w.isascii() else re.escape(w) for w in words))
+        self._pattern = _words_pattern(table)
+        # Fields are read in a pass of their own: 一级演员 states a title and points to 宣传文化 (P5) at once.
+        self._pointers = {_fold(w): code for code, words in pointers.items() for w in words}
+        self._pointer_pattern = _words_pattern(self._pointers)
         self._bool = {name for name, kind in kinds.items() if kind == "bool"}
 
     def read(self, text: str, today: dt.date) -> Statement:
         folded = _fold(text)
         facts: dict[str, Any] = {}
+        categories: list[str] = []
         conflicts: set[str] = set()
         pointers: list[str] = []
+        claims: list[str] = []
         for m in self._pattern.finditer(folded):
             name, value = self._table[m.group(0)]
             if value is None:
                 continue
-            if name == "pointer":
-                pointers.append(value)
+            if name == "claim":
+                if not _NEGATION.search(folded[max(0, m.start() - 6):m.start()]):
+                    claims.append(value)
                 continue
             if _NEGATION.search(folded[max(0, m.start() - 6):m.start()]):
                 if name not in self._bool:
@@ -130,15 +138,21 @@ class StatementReader:
             if name in facts and facts[name] != value:
                 conflicts.add(name)
             facts[name] = value
+            if _CATEGORY.match(folded, m.end()):
+                categories.append(name)
         for name in conflicts:
             if name == "senior_title":
                 facts[name] = True  # 从中级评上了副高: the higher one is the current one
             else:
                 facts.pop(name)
+        pointers += [self._pointers[m.group(0)] for m in self._pointer_pattern.finditer(folded)]
         years = self._years(folded)
         if years is not None:
             facts["years_in_occupation"] = years
-        return Statement(facts, self._birth(folded, today), tuple(dict.fromkeys(pointers)))
+        if claims:
+            facts["achievements"] = list(dict.fromkeys(claims))
+        return Statement(facts, self._birth(folded, today), tuple(dict.fromkeys(pointers)),
+                         tuple(dict.fromkeys(categories)))
 
     @staticmethod
     def _years(text: str) -> int | None:
@@ -171,7 +185,7 @@ class StatementReader:
             return _month(year, _MONTHS_EN.index(month) + 1) if month in _MONTHS_EN else _year(year)
         age = None
         if m := _AGE.search(text):
-            age = cn_number(m.group(1))
+            age = cn_number(m.group(1) or m.group(2))
         elif m := _AGE_EN.search(text):
             age = int(m.group(1) or m.group(2))
         if age is not None and 16 <= age <= 100:
@@ -179,6 +193,13 @@ class StatementReader:
             earliest = add_months(today, -12 * (age + 1)) + dt.timedelta(days=1)
             return BirthRange(earliest, latest, "age")
         return None
+
+
+def _words_pattern(table: dict[str, Any]) -> re.Pattern[str]:
+    """Every word of a table, longest first; English words whole."""
+    words = sorted(table, key=len, reverse=True)
+    return re.compile("|".join(rf"(?<![a-z]){re.escape(w)}(?![a-z])" if w.isascii() else re.escape(w)
+                               for w in words) or "(?!)")
 
 
 def _month(year: int, month: int) -> BirthRange | None:

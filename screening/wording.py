@@ -102,6 +102,9 @@ def verdict_text(judged: Verdict, statement: Statement, crit: Criteria, kb: Know
     overseas employers when the asker named one); with the clauses cited."""
     result = judged.screening
     lines = [pb("personal.head", outcome=pb(f"outcome.{result.outcome}"))]
+    if result.track:
+        track = crit.tracks[result.track]
+        lines.append(pb("check.track_line", track=track.name_en if pb.english else track.name))
     decided = sorted((r for r in result.reasons if r.result != "unknown"), key=lambda r: r.result != "fail")
     sources = []
     for r in decided:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from knowledge.engine import Engine
+from screening.chat import Chat
 
 
 def _norm(text: str) -> str:
@@ -21,11 +21,12 @@ def check(case: dict, found: bool, answer: str) -> str | None:
     return f"missing {missing}" if missing else None
 
 
-def score_cases(engine: Engine, cases: list[dict], default_today: dt.date) -> list[str]:
+def score_cases(chat: Chat, cases: list[dict], default_today: dt.date) -> list[str]:
+    """Each question as a one-message conversation, as ``python -m bot ask`` answers it."""
     failures = []
     for case in cases:
         today = dt.date.fromisoformat(case["today"]) if "today" in case else default_today
-        reply = engine.ask(case["q"], today)
+        reply = chat.reply(None, case["q"], today, dt.datetime.combine(today, dt.time(12))).answer
         problem = check(case, reply.found, reply.answer)
         if problem:
             failures.append(f"{case['id']} {case['q']}: {problem}")

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import TokenFilter
 from bot.config import SettingsError, load_settings
 from bot.console import Console
+from bot.logs import TokenFilter
 from bot.storage import Database
 from tests.fakebot import TOKEN, FakeBotApi
 from tests.telegram_harness import start_bot

@@ -151,7 +151,7 @@ def test_independent_paraphrases_stay_answered(services, path: str, allowed_fail
     from tests.qa_scoring import score_cases
 
     cases = [json.loads(line) for line in Path(path).read_text("utf-8").splitlines()]
-    failures = score_cases(services.engine, cases, default_today=dt.date(2026, 11, 26))
+    failures = score_cases(services.chat, cases, default_today=dt.date(2026, 11, 26))
     assert len(failures) <= allowed_failures, failures
 
 

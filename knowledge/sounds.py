@@ -1,0 +1,83 @@
+"""Read the domain's words by sound as well as by character: most Chinese is typed through a pinyin input method,
+so a wrong character is usually a homophone of the right one (才料 for 材料, 直建处 for 职建处, 明额 for 名额).
+
+The readings come from the sound table (knowledge/data/sounds.txt, every character's readings, tones set aside,
+generated from pypinyin's dictionary by knowledge/sound_table.py), loaded the first time a question is not
+understood as typed, so answering what is typed right costs nothing. Only words of the
+domain's vocabulary are restored, only where every character sounds like the word's, and the corrected question
+goes through every guard again, so a sound-alike cannot turn a refused question into a confident answer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import cached_property
+
+from knowledge import sound_table
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+MAX_LENGTH = 6  # characters: longer words are rarely mistyped as a whole
+
+
+class Sounds:
+    """A sound index of the domain's words; ``correct`` restores the ones a question has by sound only."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self.words = sorted({w for w in words if 2 <= len(w) <= MAX_LENGTH and all(_CJK.match(c) for c in w)},
+                            key=len, reverse=True)
+
+    @cached_property
+    def _table(self) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
+        return sound_table.load()  # about 30 ms and 4 MB, once, on the first question that needs it
+
+    @property
+    def _typed(self) -> dict[str, str]:
+        """Each character's usual reading: what an input method most likely produced it from."""
+        return self._table[0]
+
+    def _readings(self, char: str) -> frozenset[str]:
+        usual, also = self._table
+        return frozenset((usual[char], *also.get(char, ()))) if char in usual else frozenset()
+
+    @cached_property
+    def _index(self) -> dict[str, list[tuple[str, list[frozenset[str]]]]]:
+        """First syllable → the words that start with it, each with its characters' readings."""
+        index: dict[str, list[tuple[str, list[frozenset[str]]]]] = {}
+        for word in self.words:
+            sounds = [self._readings(c) for c in word]
+            if all(sounds):
+                for syllable in sounds[0]:
+                    index.setdefault(syllable, []).append((word, sounds))
+        return index
+
+    def correct(self, text: str, keep: tuple[tuple[int, int], ...] = ()) -> str | None:
+        """The text with domain words restored where only their sound was typed; None when nothing changed.
+        ``keep``: spans already read as words (办公室), which a sound-alike (公示) must not break."""
+        out, i, changed = [], 0, False
+        while i < len(text):
+            match = self._word_at(text, i)
+            if match is not None and any(s < i + len(match) and i < e for s, e in keep) \
+                    and match != text[i:i + len(match)]:
+                match = None
+            if match is not None:
+                out.append(match)
+                changed = changed or match != text[i:i + len(match)]
+                i += len(match)
+            else:
+                out.append(text[i])
+                i += 1
+        return "".join(out) if changed else None
+
+    def _word_at(self, text: str, i: int) -> str | None:
+        """The longest domain word that sounds like the text at ``i`` (itself when typed right)."""
+        first = self._typed.get(text[i])
+        if not first:
+            return None
+        best = None
+        for word, sounds in self._index.get(first, ()):
+            span = text[i:i + len(word)]
+            if len(span) == len(word) and (best is None or len(word) > len(best)) and all(
+                    self._typed.get(ch, "") in sounds[k] for k, ch in enumerate(span)):
+                best = word
+        return best

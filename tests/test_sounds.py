@@ -1,0 +1,50 @@
+"""Domain words typed by sound through a pinyin input method are read as meant; words already read are kept."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+TODAY = dt.date(2024, 4, 25)
+
+
+@pytest.mark.parametrize(("typed", "meant"), [
+    ("申报才料什么时候截止", "申报材料什么时候截止"),
+    ("直建处电话", "职建处电话"),
+    ("推荐人选需要公式吗", "推荐人选需要公示吗"),
+    ("专技处的电子油箱", "专技处的电子邮箱"),
+])
+def test_a_homophone_of_a_domain_word_is_read_as_the_word(services, typed, meant) -> None:
+    engine = services.engine
+    reading = engine.read(typed)
+    assert engine.sounds.correct(reading.text, reading.spans) == meant
+
+
+@pytest.mark.parametrize("text", ["职建处办公室在哪", "电子版用啥介质报", "今年全省推荐总数", "我又是高级工程师"])
+def test_words_already_read_or_common_words_are_left_alone(services, text) -> None:
+    engine = services.engine
+    reading = engine.read(text)
+    corrected = engine.sounds.correct(reading.text, reading.spans)
+    assert corrected is None or corrected == reading.text
+
+
+def test_a_homophone_gets_the_answer_of_the_word(services) -> None:
+    assert "7676045" in services.engine.ask("直建处电话", TODAY).answer
+    assert not services.engine.ask("高考分数线多少", TODAY).found  # a sound-alike does not pull a trap in
+
+
+def test_the_sound_table_is_pypinyins_dictionary_as_installed() -> None:
+    """knowledge/data/sounds.txt is generated, not edited: regenerating it from pypinyin changes nothing."""
+    pytest.importorskip("pypinyin")
+    from knowledge import sound_table
+
+    assert sound_table.PATH.read_text("utf-8") == sound_table.generate()
+
+
+def test_a_polyphone_keeps_every_reading() -> None:
+    from knowledge import sound_table
+
+    usual, also = sound_table.load()
+    assert usual["材"] == "cai" and usual["行"] in {"xing", "hang"}
+    assert {usual["行"], *also["行"]} >= {"xing", "hang"}
