@@ -35,14 +35,15 @@ QUESTIONS = ["专技处联系电话", "材料报送截止时间", "全省一共�
 
 
 class Measured(FakeBotApi):
-    """The fake server, noting when each chat was last answered."""
+    """The fake server, noting when each chat was last answered (``awaited``: the fake keeps its own ``answered``
+    for button presses)."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.answered: dict[int, asyncio.Future] = {}
+        self.awaited: dict[int, asyncio.Future] = {}
 
     def _answer(self, chat_id: int) -> None:
-        future = self.answered.pop(chat_id, None)
+        future = self.awaited.pop(chat_id, None)
         if future is not None and not future.done():
             future.set_result(time.perf_counter())
 
@@ -58,7 +59,7 @@ class Measured(FakeBotApi):
 
     def expect(self, chat_id: int) -> asyncio.Future:
         future = asyncio.get_running_loop().create_future()
-        self.answered[chat_id] = future
+        self.awaited[chat_id] = future
         return future
 
 

@@ -1,4 +1,4 @@
-"""Entry point: ``python -m bot`` runs the bot; ``ask``, ``screen`` and ``console`` are the other modes."""
+"""Entry point: ``python -m bot`` runs the bot; ``ask``, ``screen``, ``console`` and ``web`` are the other modes."""
 
 from __future__ import annotations
 
@@ -39,6 +39,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     chat.add_argument("--today", type=_date, default=None, help="the date to count deadlines and ages from")
     sub.add_parser("console", help="the bot's conversations in this terminal (no Telegram needed)")
     sub.add_parser("run", help="run the Telegram bot (the default)")
+    sub.add_parser("web", help="serve the chat page and the staff pages on PORT (default 8080)")
     screen = sub.add_parser("screen", help="screen applicant profiles, one JSON value per line on standard input")
     screen.add_argument("--json", action="store_true", help="one JSON object per result (the only format)")
     notice = sub.add_parser("import-notice", help="read a notice into a round directory (facts.toml, notice.txt, "
@@ -81,6 +82,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "console":
         console.main(services, settings)
         return 0
+    if args.command == "web":
+        from bot.web.server import run
+
+        return run(services, settings)
     if settings.telegram_bot_token is None:
         print(phrases("zh")("bot.no_token") + "\n", file=sys.stderr)
         console.main(services, settings)

@@ -26,7 +26,13 @@ ENV_NAMES = {
     "rate_limit_seconds": "RATE_LIMIT_SECONDS",
     "send_rate": "SEND_RATE",
     "poll_interval": "POLL_INTERVAL",
+    "staff_password": "STAFF_PASSWORD",
+    "web_host": "WEB_HOST",
+    "web_rate_session": "WEB_RATE_SESSION",
+    "web_rate_address": "WEB_RATE_ADDRESS",
+    "web_trust_proxy": "WEB_TRUST_PROXY",
 }
+WEB_DEFAULT_PORT = 8080  # python -m bot web, when PORT is not set
 
 
 class SettingsError(ValueError):
@@ -53,6 +59,15 @@ class Settings(BaseModel):
     # then brings a batch, fewer getUpdates calls per update. A quiet bot polls again at once (long polling waits
     # on the server), so the pause no longer adds to every reply: bench/load.py latency at 30/s, p50 31 → 3.5 ms.
     poll_interval: float = Field(default=0.05, ge=0, le=5)
+    # The web channel (python -m bot web): the staff pages' password (no staff pages without it), the address
+    # to listen on, requests per RATE_LIMIT_SECONDS from one browser session and from one address (a unit's
+    # NAT puts many applicants behind one), and whether to take the client's address and scheme from a
+    # reverse proxy's X-Forwarded-For / X-Forwarded-Proto (only behind one, or anyone could claim any address).
+    staff_password: SecretStr | None = None
+    web_host: str = "0.0.0.0"
+    web_rate_session: int = Field(default=30, ge=1)
+    web_rate_address: int = Field(default=300, ge=1)
+    web_trust_proxy: bool = False
 
     @field_validator("telegram_bot_token")
     @classmethod
@@ -84,6 +99,11 @@ class Settings(BaseModel):
     @property
     def webhook(self) -> bool:
         return self.webhook_url is not None
+
+    @property
+    def web_port(self) -> int:
+        """PORT when set (as for the webhook), else 8080."""
+        return self.port if "port" in self.model_fields_set else WEB_DEFAULT_PORT
 
 
 def read_dotenv(path: Path) -> dict[str, str]:
