@@ -25,7 +25,7 @@ from bot.web.html import Html, esc, fmt
 from bot.web.security import Window
 from bot.web.server import DB_KEY, create_app
 from bot.web.transcript import MAX_ENTRIES, Transcript
-from bot.web.wording import _table
+from bot.web.wording import chat_words, staff_words
 from knowledge.loader import KnowledgeError
 from tests.telegram_harness import TODAY
 from tests.web_harness import PASSWORD, csrf_of, open_chat, post_json, web_client
@@ -355,8 +355,8 @@ def test_charts_are_svg_with_bars_and_escaped_labels() -> None:
 
 
 def test_the_page_words_exist_in_both_languages() -> None:
-    chat = _table()["chat"]
-    assert set(chat["zh"]) == set(chat["en"])
+    assert set(chat_words("zh")) == set(chat_words("en")) and chat_words("zh")["send"] == "发送"
+    assert set(staff_words("zh")) == set(staff_words("en")) and staff_words()["login"] == "登录"
 
 
 # ---------------------------------------------------------------------------------------------- staff
