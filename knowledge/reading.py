@@ -62,6 +62,8 @@ _PERSONAL_AFTER = re.compile(r"^\s*年?\s*(\d{1,2}\s*月\s*)?(\d{1,2}\s*[日号]
                              r"(我|他|她|就|已经|已|出生|生人|生的|年生|生|评上|评的|评为|获|拿|取得|"
                              r"参加工作|参工|工作|入职|毕业|退休|退|辞|调|转|以前|之前|左右|前后|开始工作|开始干|开始从事|到现在|至今|以来|起|"
                              r"那会|的时候|当上|晋升|考|报过|申报过|报了|参评过|没选上|没评上|落选|评过|推荐过|享受|经过)")
+# 我是1969年的, 男，1978年的，能报吗: a year said of a person (their birth), not of a round.
+_PERSONAL_OF = re.compile(r"^\s*年?的\s*($|[，。,.！!？?、；;\s]|人)")
 _LATIN = re.compile(r"[a-z]")
 _YEAR = re.compile(r"(?<!\d)(20[0-4]\d|19\d\d)(?!\d)")
 _EN_PERSONAL = re.compile(r"(born|since|retired|promoted|graduated|joined|received)\W+(in\W+|on\W+)?([a-z]+\W+)?$")
@@ -133,7 +135,7 @@ class Reader:
         years = set()
         for m in _YEAR.finditer(text):
             after, before = text[m.end():m.end() + 12], text[max(0, m.start() - 12):m.start()]
-            if _PERSONAL_AFTER.match(after) or _EN_PERSONAL.search(before):
+            if _PERSONAL_AFTER.match(after) or _PERSONAL_OF.match(after) or _EN_PERSONAL.search(before):
                 continue
             years.add(int(m.group(1)))
         for word, shift in self._relative.items():

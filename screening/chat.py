@@ -24,6 +24,13 @@ from screening.wording import verdict_text
 
 EXPIRY = dt.timedelta(minutes=30)  # context older than this is forgotten: a new visit starts afresh
 ASKS_PERSONAL = frozenset({"eligibility", "conditions"})
+# The asker themselves, not their unit (我们, 咱们 ask for the unit).
+_FIRST_PERSON = re.compile(r"(我|俺|咱|本人)(?!们)|\b(i|i'm|i am|me|my)\b", re.IGNORECASE)
+# Asking whether the asker may apply: 我能不能报, 我够条件吗, can I apply, am I eligible.
+_ASKS_FOR_SELF = re.compile(r"(我|俺|咱|本人)(?!们)[^，。,.？?]{0,4}"
+                            r"(能不能|可不可以|能否|可否|能|可以|够不够|够|有没有资格|有资格)"
+                            r"[^，。,.？?]{0,3}(申?报|申请|参评|参加|条件|资格)"
+                            r"|\b(can|could|may) i (apply|be recommended|be nominated)|\bam i (eligible|qualified)")
 _ASKING = re.compile(r"[?？]|吗|么|呢|吧|怎|什么|啥|哪|几|多少|能否|是否|可否|可不可以|能不能|是不是|有没有|"
                      r"\b(how|what|which|when|where|who|why|can|could|does|do|is|are|should|may)\b")
 
@@ -85,13 +92,17 @@ class Chat:
         stated = set(said.facts) - {"track", "achievements"} - set(said.categories) | (
             {"birth"} if said.birth else set())
         other_topic = reading.attributes - ASKS_PERSONAL
-        # after a verdict, an honour the asker adds (还拿过全国技术能手) is one more fact about them
-        adds_facts_only = state.personal and bool(stated | set(said.facts.get("achievements", ()))) and not other_topic
+        # after a verdict, a fact the asker adds (还拿过全国技术能手, 不对，我是1969年的) updates it, and whatever
+        # else the turn asks is answered beside it (I'm male, born 1972; who organises it?)
+        adds_facts = state.personal and bool(stated | set(said.facts.get("achievements", ())))
         describes_self = len(stated) >= 2 and not other_topic - {"priority", "days_left"}
-        # 我是高级技师: facts told, nothing asked (no attribute read, no question word)
-        only_states = not reading.attributes and not said.categories and not _ASKING.search(reading.text)
-        personal = adds_facts_only or (bool(stated) and (bool(reading.attributes & ASKS_PERSONAL) or excluding(said)
-                                                        or describes_self or only_states))
+        # 我是高级技师, 我是搞水利的: facts or a field told, nothing asked (no attribute read, no question word)
+        only_states = bool(stated or (said.pointers and _FIRST_PERSON.search(text))) and not reading.attributes \
+            and not said.categories and not _ASKING.search(reading.text)
+        # 我能不能报: the asker asks about themselves, though they have said nothing yet
+        asks_for_self = bool(_ASKS_FOR_SELF.search(reading.text))
+        personal = adds_facts or only_states or asks_for_self or (bool(stated) and (
+            bool(reading.attributes & ASKS_PERSONAL) or excluding(said) or describes_self))
         if personal and self.engine.guards.check(reading, self.engine.base_year) is None:
             judged = verdict(statement, self.criteria)
             employer = bool(reading.subjects & {"org.nonpublic", "org.overseas"})

@@ -38,6 +38,13 @@ def verdict(statement: Statement, criteria: Criteria) -> Verdict:
     elif "track" not in facts and not facts.get("senior_title") and (facts.get("skill_level")
                                                                      or "years_in_occupation" in facts):
         facts["track"] = "skilled"  # a skill level or years in a trade: the asker is a skilled worker
+    if facts.get("track") and facts.get("achievements"):  # 攻下卡脖子难题 reads as S2 and P2: keep the track's
+        prefix = "P" if facts["track"] == "professional" else "S"
+        kept = [code for code in facts["achievements"] if code.startswith(prefix)]
+        if kept:
+            facts["achievements"] = kept
+        else:
+            facts.pop("achievements")  # an honour of the other track says nothing of this one: still to ask
     profile = dict(facts)
     birth = statement.birth
     if birth is not None and birth.stated():

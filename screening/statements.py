@@ -23,7 +23,12 @@ _CATEGORY = re.compile(r"\s*(的人|的同志|的职工|的人员|的能|的可�
 # A fact word after these is a plan, not a fact (想先考高级技师, 准备评副高, 等评上正高).
 _INTENT = re.compile(r"((想|准备|打算|计划|争取|希望|等我?|还没)(先|再|去)?(考|评|拿|申请|报考|冲)?"
                      r"|(?<![已经过])考)\s*$")
-_NEGATION = re.compile(r"(不是|并非|并不是|没有|没|未|不|非|not an?|not|never|no longer|isn't|aren't|wasn't)\s*$")
+# A fact word followed by these was not reached (高级技师还没评下来, 副高没评上).
+_NOT_YET = re.compile(r"\s*(还|都|也|仍)?(没|没有|未|不)(评|拿|考|批|下来|到手|取得|获得|下|过)")
+# A fact word after these is the rule the asker asks about (这算不算担任领导后不再从事专业技术工作), not a fact.
+_QUOTING = re.compile(r"(算不算|属不属于|属于不属于|算是|是否属于|符合不符合)[^，。,.？?]{0,8}$")
+_NEGATION = re.compile(r"(不是|并非|并不是|没有|没|未|不|非|还没到|没到|不到|未到|没达到|未达到|还不是|"
+                       r"not an?|not|never|no longer|isn't|aren't|wasn't)\s*$")
 
 
 @dataclass(frozen=True)
@@ -84,7 +89,8 @@ def cn_number(word: str) -> int | None:
 _NUM = r"(\d{1,3}|[一二三四五六七八九十]{1,3})"
 _BIRTH_FULL = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*[日号]?")
 _BIRTH_MONTH = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*[年\-/.]\s*(\d{1,2})\s*月份?")
-_BIRTH_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年?\s*(?=出生|生人|生的|年生|生|的人)"
+_BIRTH_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年?\s*"
+                         r"(?=出生|生人|生的|年生|生|的人|的\s*(?:$|[，。,.！!？?、；;\s]))"
                          r"|(?:出生于|生于|出生在)\s*((?:19|20)\d\d)")
 _BIRTH_SHORT = re.compile(r"(?<!\d)([3-9]\d)\s*年\s*(?:(\d{1,2})\s*月\s*)?(?:出生|生人|生的|生|的)")
 _BORN_EN = re.compile(r"born\s+(?:in\s+|on\s+)?(?:([a-z]+)\s+)?((?:19|20)\d\d)|b\.\s*((?:19|20)\d\d)")
@@ -139,13 +145,15 @@ class StatementReader:
                         if not any(s < m.end() and m.start() < e for s, e, _, _ in found))  # a listed word wins
         for start, end, name, value in found:
             if value is None or _INTENT.search(folded[max(0, start - 5):start]) \
-                    or folded.startswith(("之后", "以后"), end):  # 享受了特贴之后: a supposition
+                    or folded.startswith(("之后", "以后"), end) \
+                    or _QUOTING.search(folded[max(0, start - 12):start]):  # 享受了特贴之后: a supposition
                 continue
+            negated = bool(_NEGATION.search(folded[max(0, start - 6):start]) or _NOT_YET.match(folded, end))
             if name == "claim":
-                if not _NEGATION.search(folded[max(0, start - 6):start]):
+                if not negated:
                     claims.append(value)
                 continue
-            if _NEGATION.search(folded[max(0, start - 6):start]):
+            if negated:
                 if name not in self._bool:
                     continue
                 value = not value

@@ -41,6 +41,13 @@ def turns(services, *texts: str):
     ("我2010年就评上国务院特贴了", {"already_receives": True}),
     ("I've been receiving the State Council special allowance since 2020", {"already_receives": True}),
     ("我2018年起就调到厂办搞行政了，这几年都没干技术", {"in_post_recent_5y": False}),
+    ("我原来是正高级工程师，当了公司总经理，主要管经营管理，技术上的事基本不碰了",
+     {"senior_title": True, "leader_not_practicing": True}),
+    ("我是副校长，但还一直带研究生，这算不算担任领导后不再从事专业技术工作", {"leader_not_practicing": False}),
+    ("俺爹是退休的中学特级教师，退了五六年了", {"senior_title": True, "employed": False}),
+    ("我在市总工会机关上班，有高级政工师职称", {"senior_title": True, "government_staff": True}),
+    ("哦不对，说错了，我是技师（二级），高级技师还没评下来", {"skill_level": "technician"}),
+    ("I have received the special allowance before", {"already_receives": True}),
     # the total counts, not the parts told before it
     ("干焊工才3年，之前在别的厂也干了4年，加起来7年了", {"years_in_occupation": 7}),
 ])
@@ -127,3 +134,24 @@ def test_what_a_follow_up_replaces_and_what_it_keeps(services, first, then, says
 def test_a_question_mostly_read_is_routed_though_a_word_is_unknown(services, question: str, entry: str) -> None:
     answer = services.engine.ask(question, TODAY)
     assert answer.found and answer.entry_id == entry
+
+
+def test_a_correction_of_the_birth_year_is_the_askers_not_another_round(services) -> None:
+    _, corrected = turns(services, "我是省属企业的高级工程师，一直在研发一线，男，1963年出生，能申报不",
+                         "不对不对，打错了，我是1969年的")
+    assert corrected.outcome is not None and corrected.profile["birth_date"] == "1969"
+
+
+@pytest.mark.parametrize(("text", "personal"), [("你好，我想问问我能不能报今年的国务院政府特殊津贴", True),
+                                                ("Can I apply?", True),
+                                                ("我们部门有个特别优秀的 能不能超指标多推一个", False),
+                                                ("带了很多徒弟的老师傅", False)])
+def test_asking_about_oneself_gets_a_verdict_asking_for_the_unit_or_a_kind_does_not(services, text, personal) -> None:
+    reply, = turns(services, text)
+    assert (reply.outcome is not None) is personal
+
+
+def test_an_honour_of_the_other_track_does_not_fail_the_asker(services) -> None:
+    reply, = turns(services, "咱是民营企业的，俺是高工，攻下来好几个卡脖子的难题，有两项发明专利，民营的能报不")
+    assert reply.outcome is not None and reply.outcome["outcome"] == "review"
+    assert "achievements" not in reply.profile and "非公有制" in reply.answer.answer
