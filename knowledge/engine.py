@@ -179,11 +179,13 @@ class Engine:
         return []
 
     def _owner_of(self, attributes: frozenset[str]) -> list[str]:
-        """With no subject named, the one entry whose main attribute is what is asked (逾期 → the late rule,
-        什么是特贴 → the purpose), when exactly one entry has it as its main attribute."""
-        if len(attributes) != 1:
+        """With no subject named, the one entry whose main attribute is asked and which answers everything asked
+        (逾期 → the late rule, 什么是特贴 → the purpose, 离截止还剩几天 → the days left), when exactly one does."""
+        if not attributes:
             return []
-        owners = [e.id for e in self.kb.faq if e.kind == "answer" and e.answers[:1] == list(attributes)]
+        # its main attribute is one asked, and it answers all that is asked (还剩几天 + 截止: the days left)
+        owners = [e.id for e in self.kb.faq if e.kind == "answer" and e.answers[:1]
+                  and e.answers[0] in attributes and attributes <= set(e.answers)]
         return owners if len(owners) == 1 else []
 
     def _decide(self, ranking: Ranking, reading: Reading, today: dt.date) -> Answer:
