@@ -22,10 +22,10 @@ SHORT = 10  # characters: a question this short that names only one part is read
 # What a follow-up's subject replaces in the last topic: an office or a track for either (both say whose contact
 # or conditions), a department or a place for either (both recommend, with their own quota: 那各市呢 after 教育厅),
 # a condition for a condition; topics and employers add to it (涉密人员呢 after 公示 asks about both).
-_KIND = {"office": "who", "track": "who", "dept": "unit", "place": "unit", "code": "code"}
+_KIND = {"office": "who", "track": "who", "dept": "unit", "place": "unit", "code": "code", "org": "employer"}
 # Subjects a follow-up asking something new of its own still inherits: the ones things are asked of (电话呢 after
 # 职建处在哪: the office's phone), not a topic (材料退吗 after the retirement cutoff is not about retirement).
-_HOLDERS = frozenset({"who", "unit", "code"})
+_HOLDERS = frozenset({"who", "unit", "code", "employer"})
 
 
 @dataclass(frozen=True)
@@ -56,7 +56,9 @@ def follow_up(reading: Reading, last: Topic | None) -> tuple[Reading, str]:
     ranking, which reads text); the reading unchanged and "" when it is a question of its own."""
     if last is None:
         return reading, ""
-    elliptical = bool(_ELLIPTICAL.search(reading.text.strip())) or len(reading.text.strip()) <= SHORT
+    # short is elliptical only when it names no topic of its own (俺们想多推一个行不 asks about exceeding the quota)
+    elliptical = bool(_ELLIPTICAL.search(reading.text.strip())) or (
+        len(reading.text.strip()) <= SHORT and not any(s.startswith("topic.") for s in reading.subjects))
     has_what, has_whom = bool(reading.attributes), bool(reading.subjects)
     if not elliptical or (has_what and has_whom):
         return reading, ""

@@ -110,7 +110,14 @@ class Engine:
         reading = self.read(question)
         if hints and not any(s.startswith("track.") for s in reading.subjects):
             reading = replace(reading, subjects=reading.subjects | hints)
+        reading = _numbered_condition(reading, context)
         followed, borrowed = follow_up(reading, context)
+        if followed is not reading and not reading.attributes and not self._route(followed):
+            # what was asked last has no entry for what is named now (谁组织 … 那港澳台的呢): the subjects alone
+            alone = replace(followed, attributes=frozenset())
+            if self._route(alone):
+                followed, borrowed = alone, " ".join(w for s in alone.subjects - reading.subjects
+                                                     for w in followed.words.get(s, [])[:1])
         if followed is not reading:
             answer = self._answer(followed, f"{question} {borrowed}", today)
             if answer.found or answer.guard or answer.entry_id:  # a deliberate "not stated" stands too
@@ -373,3 +380,25 @@ def _together(answers: list[Answer]) -> Answer:
 def _explained(reading: Reading) -> int:
     """How many characters of a question the reader recognised as words it knows."""
     return sum(len(w) for words in reading.words.values() for w in words)
+
+
+_ORDINAL = re.compile(r"第\s*([1-9一二三四五六七八九])\s*(条|项|款|个条件)|条件\s*([1-9])(?!\d)"
+                      r"|条件([一二三四五六七八九])(?=[是呢吗的讲说，。,?？\s]|$)"
+                      r"|\b(?:condition|criterion|item|no\.?)\s*([1-9])\b")
+_TRACK_CODES = {"track.professional": "P", "track.skilled": "S"}
+
+
+def _numbered_condition(reading: Reading, context: Topic | None) -> Reading:
+    """第6条, 条件8, condition 7: the numbered condition of the track named, or of the last turn's track."""
+    m = _ORDINAL.search(reading.text)
+    if m is None or any(s.startswith("code.") for s in reading.subjects):
+        return reading
+    tracks = [t for t in reading.subjects if t in _TRACK_CODES] or \
+        [t for t in (context.subjects if context else ()) if t in _TRACK_CODES]
+    if len(tracks) != 1:
+        return reading
+    digit = next(g for g in m.groups() if g and g not in ("条", "项", "款", "个条件"))
+    number = int(digit) if digit.isdigit() else "一二三四五六七八九".index(digit) + 1
+    code = f"code.{_TRACK_CODES[tracks[0]]}{number}"
+    words = {**reading.words, code: [m.group(0)]}
+    return replace(reading, subjects=reading.subjects | {code}, words=words)

@@ -21,8 +21,9 @@ FIELDS: dict[str, str | None] = {"phone": "phones", "email": "email", "address":
 OWNERS = {"office.professional": ("policy", "professional"), "track.professional": ("professional",),
           "office.skilled": ("skilled",), "track.skilled": ("skilled",), "office.city": ("city",),
           "place.own_city": ("city",)}
-# Asked alongside a contact field, these still make it a question about the contact.
-_COMPATIBLE = {"materials", "where_submit", "procedure", "quota"}
+# Asked alongside a contact field, these still make it a question about the contact (电子邮箱是啥: "what is" asks
+# for the value).
+_COMPATIBLE = {"materials", "where_submit", "procedure", "quota", "definition"}
 
 
 def _values(contact: Contact) -> list[str]:

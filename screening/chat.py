@@ -31,7 +31,8 @@ _ASKS_FOR_SELF = re.compile(r"(我|俺|咱|本人)(?!们)[^，。,.？?]{0,4}"
                             r"(能不能|可不可以|能否|可否|能|可以|够不够|够|有没有资格|有资格)"
                             r"[^，。,.？?]{0,3}(申?报|申请|参评|参加|条件|资格)"
                             r"|\b(can|could|may) i (apply|be recommended|be nominated)|\bam i (eligible|qualified)")
-_ASKING = re.compile(r"[?？]|吗|么|呢|吧|怎|什么|啥|哪|几|多少|能否|是否|可否|可不可以|能不能|是不是|有没有|"
+_ASKING = re.compile(r"[?？]|吗|么|呢|吧|怎|什么|啥|哪|几(?!次|十|百|千|万)|多少|能否|是否|可否|可不可以|能不能|"
+                     r"是不是|有没有|"
                      r"\b(how|what|which|when|where|who|why|can|could|does|do|is|are|should|may)\b")
 
 

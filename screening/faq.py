@@ -24,7 +24,7 @@ def criteria_faq(crit: Criteria) -> list[FaqEntry]:
             id=f"criterion.{c.id}", topic=zh(f"criterion.{c.id}.label", **label_values(crit, zh)),
             questions=c.questions, answer=c.rule, clauses=[c.clause],
             questions_en=c.questions_en if c.rule_en else [], answer_en=c.rule_en,
-            answers=["eligibility", "deadline"] if "topic.retirement" in c.about else ["eligibility"],
+            answers=c.answers,
             about=[*c.about, *([f"track.{c.tracks[0]}"] if len(c.tracks) == 1 else [])],
         ))
     for a in crit.achievements.values():

@@ -117,6 +117,7 @@ class Criterion(BaseModel):
     facts: list[str] = Field(min_length=1)
     rule: str
     about: list[str] = []  # subjects of the vocabulary the rule is about (topic.retirement), for routing
+    answers: list[str] = ["eligibility"]  # attributes its answer gives (the retirement rule: its cutoff date too)
     questions: list[str] = []
     rule_en: str = ""  # the rule in English, for the Q&A's English answers
     questions_en: list[str] = []

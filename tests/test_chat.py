@@ -155,3 +155,16 @@ def test_an_honour_of_the_other_track_does_not_fail_the_asker(services) -> None:
     reply, = turns(services, "咱是民营企业的，俺是高工，攻下来好几个卡脖子的难题，有两项发明专利，民营的能报不")
     assert reply.outcome is not None and reply.outcome["outcome"] == "review"
     assert "achievements" not in reply.profile and "非公有制" in reply.answer.answer
+
+
+@pytest.mark.parametrize(("texts", "says"), [
+    (("高技能人才条件一共几条",), "8项"),  # how many: the entry that says the number
+    (("高技能人才条件一共几条", "第6条是啥"), "世界技能大赛"),  # a numbered condition of the last turn's track
+    (("高技能人才条件一共几条", "第6条是啥", "专技那边第7条呢"), "教育"),  # …or of the track it names
+    (("非公企业的人谁组织推荐", "那港澳台的呢"), "全职"),  # what was asked has no entry for the new subject
+    (("非公企业的人谁组织推荐", "那港澳台的呢", "外国人呢"), "外籍"),  # an employer replaces an employer
+    (("省教育厅专技人才能推几个", "俺们想多推一个行不"), "不得超"),  # a short question with a topic of its own
+])
+def test_conversations_about_numbered_conditions_and_employers(services, texts, says) -> None:
+    *_, last = turns(services, *texts)
+    assert says in last.answer.answer, last.answer.answer
