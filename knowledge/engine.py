@@ -159,21 +159,22 @@ class Engine:
     def _route(self, reading: Reading) -> list[str]:
         """The entries that answer what is asked about what is named, by the entries' own annotations: most
         asked attributes answered, then most named subjects covered, then the entry's first (main) attribute
-        asked, then the most specific entry. With no
+        asked, then the most specific entry, then the one covering more of everything named (a track too). With no
         attribute read, a distinctive subject alone routes (公示, P6, 论文); a tie between entries that cover
         different named subjects (专技的和技能的) routes to both; any other tie is left to the ranking."""
         asked = reading.attributes - _GENERIC  # 能报吗, 条件: what nearly every question asks, said of a subject
         if not reading.subjects:
             return self._owner_of(reading.attributes)
         named = reading.subjects if asked else {s for s in reading.subjects if s.split(".")[0] in _DISTINCTIVE}
-        scored: list[tuple[tuple[int, int, bool, float], str, frozenset[str]]] = []
+        scored: list[tuple[tuple[int, int, bool, float, int], str, frozenset[str]]] = []
         for e in self.kb.faq:
             answered = (asked or reading.attributes) & set(e.answers)
             covered = frozenset(named & set(e.about))
             if e.kind != "answer" or not covered or (asked and not answered) or not self._consistent(e.id, reading):
                 continue
             primary = bool(e.answers) and e.answers[0] in reading.attributes  # what the entry is mainly about
-            scored.append(((len(answered), len(covered), primary, len(covered) / len(e.about)), e.id, covered))
+            also = len(reading.subjects & set(e.about))  # the other things named, a track, break a tie
+            scored.append(((len(answered), len(covered), primary, len(covered) / len(e.about), also), e.id, covered))
         if not scored:
             return []
         scored.sort(key=lambda x: x[0], reverse=True)
