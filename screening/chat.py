@@ -95,7 +95,8 @@ class Chat:
         other_topic = reading.attributes - ASKS_PERSONAL
         # after a verdict, a fact the asker adds (还拿过全国技术能手, 不对，我是1969年的) updates it, and whatever
         # else the turn asks is answered beside it (I'm male, born 1972; who organises it?)
-        adds_facts = state.personal and bool(stated | set(said.facts.get("achievements", ())))
+        adds_facts = state.personal and bool(stated | set(said.facts.get("achievements", ())) or (
+            said.pointers and not _ASKING.search(reading.text)))  # …and goes on describing their work
         describes_self = len(stated) >= 2 and not other_topic - {"priority", "days_left"}
         # 我是高级技师, 我是搞水利的: facts or a field told, nothing asked (no attribute read, no question word)
         only_states = bool(stated or (said.pointers and _FIRST_PERSON.search(text))) and not reading.attributes \

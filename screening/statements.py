@@ -97,9 +97,11 @@ _BORN_EN = re.compile(r"born\s+(?:in\s+|on\s+)?(?:([a-z]+)\s+)?((?:19|20)\d\d)|b
 _AGE = re.compile(r"(?:今年|现年|已经|已|我|他|她|快|都)?\s*" + _NUM + r"\s*(?:周)?岁"
                   r"|(?:今年|现年)\s*" + _NUM + r"\s*了")
 _AGE_EN = re.compile(r"(\d{2})\s*(?:-|\s)?(?:years?|yrs?)[\s-]*old|\b(?:i am|i'm|aged|age)\s+(\d{2})\b")
-_YEARS = re.compile(r"(?:干|从事|做|搞|工作|当|跑|教|入行|在一线干|在岗|干这行|从业|工龄)[^\d，。,；;]{0,10}?"
+_YEARS = re.compile(r"(?:干|从事|做|搞|工作|当|跑|教|本工种|本职业|工种|入行|在一线干|在岗|干这行|从业|工龄)"
+                    r"[^\d，。,；;]{0,10}?"
                     + _NUM + r"\s*(多|来|余)?\s*年(?!级|代|前|底|初)|" + _NUM + r"\s*(多|来|余)?\s*年工龄")
-_YEARS_TOTAL = re.compile(r"(?:加起来|一共|总共|累计|合计|前后)[^\d，。,；;]{0,4}?" + _NUM
+_YEARS_TOTAL = re.compile(r"(?:加起来|一共|总共|累计|合计|前后|说错了[，,\s]*是|不对[，,\s]*是|应该是)"
+                          r"[^\d，。,；;]{0,4}?" + _NUM
                           + r"\s*(多|来|余)?\s*年(?!级|代|前|底|初)")
 _YEARS_EN = re.compile(r"(\d{1,2})\+?\s*years?\s+(?:in|as|of|on|at|doing|working)")
 _MONTHS_EN = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",

@@ -48,6 +48,14 @@ def turns(services, *texts: str):
     ("我在市总工会机关上班，有高级政工师职称", {"senior_title": True, "government_staff": True}),
     ("哦不对，说错了，我是技师（二级），高级技师还没评下来", {"skill_level": "technician"}),
     ("I have received the special allowance before", {"already_receives": True}),
+    ("她还兼着副院长，不过每天照样门诊、上手术", {"gender": "female", "leader_not_practicing": False}),
+    ("不对，我说错了，我不在卫健局，我在县疾控中心", {"government_staff": False}),
+    ("人选：县委宣传部干部，副高职称", {"senior_title": True, "government_staff": True}),
+    ("省直某厅机关一名处长，具有正高级工程师职称", {"senior_title": True, "government_staff": True}),
+    ("替俺媳妇问下，她是高级技师，工人身份", {"gender": "female", "skill_level": "senior_technician",
+                                         "female_post": "worker"}),
+    ("近5年一直在临床一线，专治疑难危重病", {"in_post_recent_5y": True, "achievements": ["P6"]}),
+    ("说错了说错了，是13年，前头10年在别的厂也是干电焊", {"years_in_occupation": 13}),
     # the total counts, not the parts told before it
     ("干焊工才3年，之前在别的厂也干了4年，加起来7年了", {"years_in_occupation": 7}),
 ])
@@ -168,3 +176,26 @@ def test_an_honour_of_the_other_track_does_not_fail_the_asker(services) -> None:
 def test_conversations_about_numbered_conditions_and_employers(services, texts, says) -> None:
     *_, last = turns(services, *texts)
     assert says in last.answer.answer, last.answer.answer
+
+
+@pytest.mark.parametrize(("texts", "says"), [
+    (("县区报阳泉市人社局 截止", "省里呢"), "5月10日"),  # a place replaces the city's office
+    (("申报系统 用哪个", "网址呢"), "另行"),  # a marked follow-up keeps the last topic
+    (("推荐人选要公示吗", "涉密的呢", "纪委意见呢"), "纪检监察"),
+    (("省教育厅专业技术人才推荐指标多少？", "那卫健委呢", "其他省直部门呢"), "2名"),  # not "other provinces"
+])
+def test_more_follow_ups(services, texts, says) -> None:
+    *_, last = turns(services, *texts)
+    assert says in last.answer.answer, last.answer.answer
+
+
+def test_a_unit_s_own_deadline_is_not_the_notice_s(services) -> None:
+    *_, last = turns(services, "县区报市局 截止", "平定县内部 几号截止")
+    assert not last.answer.found
+
+
+def test_describing_ones_work_after_a_verdict_updates_it(services) -> None:
+    *_, last = turns(services, "I'm a British professor working full-time at a university in Taiyuan. Male, born 1968, "
+                     "full professor (正高). Am I eligible?",
+                     "My coal-chemistry research won a provincial science and technology progress award.")
+    assert last.outcome is not None and last.outcome["track"] == "professional"
