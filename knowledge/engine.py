@@ -108,8 +108,10 @@ class Engine:
 
     def _in_context(self, question: str, today: dt.date, context: Topic | None, hints: frozenset[str]) -> Answer:
         reading = self.read(question)
-        if hints and not any(s.startswith("track.") for s in reading.subjects):
-            reading = replace(reading, subjects=reading.subjects | hints)
+        # the asker's own facts fill a family the question leaves open (their track; the condition they claim)
+        added = {h for h in hints if not any(s.startswith(h.split(".")[0] + ".") for s in reading.subjects)}
+        if added:
+            reading = replace(reading, subjects=reading.subjects | added)
         reading = _numbered_condition(reading, context)
         followed, borrowed = follow_up(reading, context)
         if followed is not reading and not reading.attributes and not self._route(followed):

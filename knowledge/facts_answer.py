@@ -23,7 +23,7 @@ OWNERS = {"office.professional": ("policy", "professional"), "track.professional
           "place.own_city": ("city",)}
 # Asked alongside a contact field, these still make it a question about the contact (电子邮箱是啥: "what is" asks
 # for the value).
-_COMPATIBLE = {"materials", "where_submit", "procedure", "quota", "definition"}
+_COMPATIBLE = {"materials", "where_submit", "procedure", "quota", "definition", "organizer"}
 
 
 def _values(contact: Contact) -> list[str]:

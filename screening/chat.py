@@ -26,6 +26,9 @@ EXPIRY = dt.timedelta(minutes=30)  # context older than this is forgotten: a new
 ASKS_PERSONAL = frozenset({"eligibility", "conditions"})
 # The asker themselves, not their unit (我们, 咱们 ask for the unit).
 _FIRST_PERSON = re.compile(r"(我|俺|咱|本人)(?!们)|\b(i|i'm|i am|me|my)\b", re.IGNORECASE)
+# The asker or the person they ask for (我, 俺, 他, 她, 我爸, 同事, my colleague).
+_SOMEONE = re.compile(r"我|俺|咱|本人|他|她|爸|妈|爹|娘|媳妇|老公|爱人|同事|师傅|主任|人选"
+                      r"|\b(i|i'm|i am|me|my|he|she|his|her|colleague)\b", re.IGNORECASE)
 # Asking whether the asker may apply: 我能不能报, 我够条件吗, can I apply, am I eligible.
 _ASKS_FOR_SELF = re.compile(r"(我|俺|咱|本人)(?!们)[^，。,.？?]{0,4}"
                             r"(能不能|可不可以|能否|可否|能|可以|够不够|够|有没有资格|有资格)"
@@ -103,8 +106,10 @@ class Chat:
             and not said.categories and not _ASKING.search(reading.text)
         # 我能不能报: the asker asks about themselves, though they have said nothing yet
         asks_for_self = bool(_ASKS_FOR_SELF.search(reading.text))
+        # one fact with a question is about the asker when they say so (我, 他, my); 教授牵头的报告能算吗 is not
+        about_someone = len(stated) >= 2 or bool(_SOMEONE.search(text))
         personal = adds_facts or only_states or asks_for_self or (bool(stated) and (
-            bool(reading.attributes & ASKS_PERSONAL) or excluding(said) or describes_self))
+            (bool(reading.attributes & ASKS_PERSONAL) and about_someone) or excluding(said) or describes_self))
         if personal and self.engine.guards.check(reading, self.engine.base_year) is None:
             judged = verdict(statement, self.criteria)
             employer = bool(reading.subjects & {"org.nonpublic", "org.overseas"})
@@ -123,7 +128,7 @@ class Chat:
         hints = frozenset({f"track.{statement.facts['track']}"} if statement.facts.get("track") else
                           {"track.skilled"} if statement.facts.get("skill_level") in ("senior_technician",
                                                                                        "principal_technician")
-                          else set())
+                          else set()) | {f"code.{c}" for c in said.facts.get("achievements", ())[:1]}
         answer = self.engine.ask(text, today, context=state.topic, hints=hints)
         topic = topic_of(answer.reading) if answer.reading is not None and answer.found else None
         new_state = ChatState(topic or state.topic, statement, False, now)

@@ -96,7 +96,8 @@ _BIRTH_SHORT = re.compile(r"(?<!\d)([3-9]\d)\s*年\s*(?:(\d{1,2})\s*月\s*)?(?:�
 _BORN_EN = re.compile(r"born\s+(?:in\s+|on\s+)?(?:([a-z]+)\s+)?((?:19|20)\d\d)|b\.\s*((?:19|20)\d\d)")
 _AGE = re.compile(r"(?:今年|现年|已经|已|我|他|她|快|都)?\s*" + _NUM + r"\s*(?:周)?岁"
                   r"|(?:今年|现年)\s*" + _NUM + r"\s*了")
-_AGE_EN = re.compile(r"(\d{2})\s*(?:-|\s)?(?:years?|yrs?)[\s-]*old|\b(?:i am|i'm|aged|age)\s+(\d{2})\b")
+_AGE_EN = re.compile(r"(\d{2})\s*(?:-|\s)?(?:years?|yrs?)[\s-]*old|\b(?:i am|i'm|aged|age|(?:woman|man|lady|person) of)"
+                     r"\s+(\d{2})\b")
 _YEARS = re.compile(r"(?:干|从事|做|搞|工作|当|跑|教|本工种|本职业|工种|入行|在一线干|在岗|干这行|从业|工龄)"
                     r"[^\d，。,；;]{0,10}?"
                     + _NUM + r"\s*(多|来|余)?\s*年(?!级|代|前|底|初)|" + _NUM + r"\s*(多|来|余)?\s*年工龄")
@@ -139,6 +140,7 @@ class StatementReader:
         facts: dict[str, Any] = {}
         categories: list[str] = []
         conflicts: set[str] = set()
+        asserted: set[str] = set()  # said of the asker at least once (中级职称 … 中级的能报吗: not only a kind)
         pointers: list[str] = []
         claims: list[str] = []
         found = [(m.start(), m.end(), *self._table[m.group(0)]) for m in self._pattern.finditer(folded)]
@@ -164,6 +166,8 @@ class StatementReader:
             facts[name] = value
             if _CATEGORY.match(folded, end):
                 categories.append(name)
+            else:
+                asserted.add(name)
         for name in conflicts:
             if name == "senior_title":
                 facts[name] = True  # 从中级评上了副高: the higher one is the current one
@@ -176,7 +180,7 @@ class StatementReader:
         if claims:
             facts["achievements"] = list(dict.fromkeys(claims))
         return Statement(facts, self._birth(folded, today), tuple(dict.fromkeys(pointers)),
-                         tuple(dict.fromkeys(categories)))
+                         tuple(dict.fromkeys(c for c in categories if c not in asserted)))
 
     @staticmethod
     def _years(text: str) -> int | None:
