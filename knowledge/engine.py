@@ -35,6 +35,9 @@ PREVIEW = 300  # characters of each option shown when asking which one is meant
 # Attributes nearly every question asks (能报吗, 什么条件, 要什么材料, 怎么办): said of a distinctive subject, the
 # subject decides (名额不够能多推吗 is about exceeding the quota).
 _GENERIC = frozenset({"eligibility", "conditions", "materials", "procedure"})
+# Attributes asked of the asker's own description (我搞小杂粮育种…这能算哪一条): the rest of the question is their
+# work in their words, so how much of it the index knows does not decide whether the routed condition answers.
+_DESCRIBED = frozenset({"fits"})
 # Subject families specific enough to route a question that names no attribute (公示 alone, P6 alone).
 _DISTINCTIVE = ("topic", "code", "org")
 # Subject families whose members exclude each other: an answer about the skilled office is not about the
@@ -139,7 +142,7 @@ class Engine:
                           "answer" if found else "refuse", entry_id="fact:contact", english=reading.english)
         ranking = self.retriever.rank(question, reading.english)
         routed = self._route(reading)
-        if routed and self._understood(reading, question) >= self.t.route_coverage:
+        if routed and (self._understood(reading, question) >= self.t.route_coverage or reading.attributes & _DESCRIBED):
             answers = [self.answer_entry(owner, today, reading.english, score=ranking.overall) for owner in routed]
             return self._ground(answers[0] if len(answers) == 1 else _together(answers), reading)
         reply = self._decide(ranking, reading, today)

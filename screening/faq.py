@@ -20,10 +20,19 @@ def criteria_faq(crit: Criteria) -> list[FaqEntry]:
     for c in crit.criteria:
         if not c.questions:
             continue
+        answer, answer_en = c.rule, c.rule_en
+        if c.kind == "one_of":  # which conditions there are: their names, so the asker can find theirs
+            letter = "P" if "professional" in c.tracks else "S"
+            options = [a for a in crit.achievements.values() if a.code.startswith(letter)]
+            answer += "\n" + zh("faq.option_list", items=zh("format.clause_sep").join(
+                f"{a.code[1:]}. {a.short}" for a in options))
+            if answer_en:
+                answer_en += "\n" + en("faq.option_list", items=en("format.clause_sep").join(
+                    f"{a.code[1:]}. {a.short_en or a.short}" for a in options))
         entries.append(FaqEntry(
             id=f"criterion.{c.id}", topic=zh(f"criterion.{c.id}.label", **label_values(crit, zh)),
-            questions=c.questions, answer=c.rule, clauses=[c.clause],
-            questions_en=c.questions_en if c.rule_en else [], answer_en=c.rule_en,
+            questions=c.questions, answer=answer, clauses=[c.clause],
+            questions_en=c.questions_en if c.rule_en else [], answer_en=answer_en,
             answers=c.answers,
             about=[*c.about, *([f"track.{c.tracks[0]}"] if len(c.tracks) == 1 else [])],
         ))
@@ -38,7 +47,7 @@ def criteria_faq(crit: Criteria) -> list[FaqEntry]:
             questions=a.questions,
             answer=zh("faq.achievement", track=track.name, number=number, short=a.short, body=body,
                       basics=track.basics),
-            clauses=[a.clause, track.clause, "2.3"], answers=["eligibility", "conditions", "definition"],
+            clauses=[a.clause, track.clause, "2.3"], answers=["eligibility", "conditions", "definition", "fits"],
             about=[f"track.{track.id}", f"code.{a.code}"],
             questions_en=a.questions_en if a.short_en else [],
             answer_en=en("faq.achievement", track=track.name_en, number=number, short=a.short_en, body=body,

@@ -13,7 +13,7 @@ from typing import Any
 from knowledge.loader import KnowledgeBase
 from knowledge.phrasebook import Phrasebook
 from knowledge.render import render_deadline
-from screening.faq import label_values
+from screening.faq import condition_body, label_values
 from screening.models import NextStep, Note, Reason, Screening
 from screening.personal import Verdict
 from screening.rules import Criteria
@@ -130,7 +130,7 @@ def verdict_text(judged: Verdict, statement: Statement, crit: Criteria, kb: Know
             track = crit.tracks["professional" if code.startswith("P") else "skilled"]
             lines.append(pb("personal.pointer", track=track.name_en if pb.english else track.name, code=code,
                             short=(option.short_en or option.short) if pb.english else option.short,
-                            citation=option.citation))
+                            citation=option.citation, body=condition_body(option.clause_text)))
             sources.append(option.clause)
         notes = [n for n in result.notes if n.kind != "not_binding" and (open_to_all or n.kind != "open_to_all")]
         lines += [note_text(n, crit, kb, pb) for n in notes]

@@ -199,3 +199,14 @@ def test_describing_ones_work_after_a_verdict_updates_it(services) -> None:
                      "full professor (正高). Am I eligible?",
                      "My coal-chemistry research won a provincial science and technology progress award.")
     assert last.outcome is not None and last.outcome["track"] == "professional"
+
+
+@pytest.mark.parametrize(("text", "says"), [
+    ("我在省农科院当研究员，搞谷子小杂粮育种的，常年蹲在试验田里，选育的品种推广了几百万亩，这能算哪一条", "科技推广"),
+    ("他带出来好多徒弟 传手艺这方面算条件吗", "传授技艺"),
+    ("我手里有两项国家专利 都是防爆开关上的改进 这个够条件吗", "国家专利"),
+    ("专技人才那九条我都不沾边 那咋办", "自然科学研究"),  # no condition named: the list of them
+])
+def test_which_condition_ones_work_meets_is_answered_with_the_conditions_words(services, text, says) -> None:
+    reply, = turns(services, text)
+    assert reply.answer.found and says in reply.answer.answer, reply.answer.answer
