@@ -31,6 +31,9 @@ class Vocabulary(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     attributes: dict[str, Terms]
     subjects: dict[str, Terms]
+    # Words that contain a question word but ask nothing (好几个 课题, 二十几个 徒弟, 十几年): read as nothing, so the
+    # question word inside them is not read either.
+    plain: list[str] = []
 
 
 def load_vocabulary(path: Path) -> Vocabulary:
@@ -65,6 +68,7 @@ _PERSONAL_AFTER = re.compile(r"^\s*年?\s*(\d{1,2}\s*月\s*)?(\d{1,2}\s*[日号]
 # 我是1969年的, 男，1978年的，能报吗: a year said of a person (their birth), not of a round.
 _PERSONAL_OF = re.compile(r"^\s*年?的\s*($|[，。,.！!？?、；;\s]|人)")
 _LATIN = re.compile(r"[a-z]")
+_PLAIN = "-"  # the tag of words that ask nothing
 _YEAR = re.compile(r"(?<!\d)(20[0-4]\d|19\d\d)(?!\d)")
 _EN_PERSONAL = re.compile(r"(born|since|retired|promoted|graduated|joined|received)\W+(in\W+|on\W+)?([a-z]+\W+)?$")
 
@@ -89,6 +93,8 @@ class Reader:
                     (en if fold(word).isascii() else zh).setdefault(fold(word), tag)
                 for word in terms.en:
                     en.setdefault(fold(word), tag)
+        for word in vocabulary.plain:
+            zh.setdefault(fold(word), _PLAIN)
         own = {fold(w) for w in (own_city, own_city_en) if w}
         for tags in (zh, en):
             for word, tag in list(tags.items()):
@@ -122,6 +128,7 @@ class Reader:
         # A pattern's match holds the words inside it (政府特殊津贴 inside 市级的政府特殊津贴 is not this scheme).
         spans = [s for s in spans if not any(p <= s[0] and s[1] <= e and e - p > s[1] - s[0] for p, e, _, _ in matched)]
         spans = sorted(spans + matched)
+        spans = [s for s in spans if s[2] != _PLAIN]
         for _, _, tag, word in spans:
             found.setdefault(tag, []).append(word)
         attributes = frozenset(t[2:] for t in found if t.startswith("a:"))

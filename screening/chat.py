@@ -34,7 +34,8 @@ _ASKS_FOR_SELF = re.compile(r"(我|俺|咱|本人)(?!们)[^，。,.？?]{0,4}"
                             r"(能不能|可不可以|能否|可否|能|可以|够不够|够|有没有资格|有资格)"
                             r"[^，。,.？?]{0,3}(申?报|申请|参评|参加|条件|资格)"
                             r"|\b(can|could|may) i (apply|be recommended|be nominated)|\bam i (eligible|qualified)")
-_ASKING = re.compile(r"[?？]|吗|么|呢|吧|怎|什么|啥|哪|几(?!次|十|百|千|万)|多少|能否|是否|可否|可不可以|能不能|"
+_ASKING = re.compile(r"[?？]|吗|么|呢|吧|怎|咋|如何|什么|啥|哪|谁|(?<![了好十])几(?!次|十|百|千|万)|"
+                     r"多少|能否|是否|可否|可不可以|能不能|"
                      r"是不是|有没有|"
                      r"\b(how|what|which|when|where|who|why|can|could|does|do|is|are|should|may)\b")
 
@@ -108,9 +109,14 @@ class Chat:
         asks_for_self = bool(_ASKS_FOR_SELF.search(reading.text))
         # one fact with a question is about the asker when they say so (我, 他, my); 教授牵头的报告能算吗 is not
         about_someone = len(stated) >= 2 or bool(_SOMEONE.search(text))
-        personal = adds_facts or only_states or asks_for_self or (bool(stated) and (
+        # after a verdict, asking again about their chances (真一点机会都没有？) asks for the verdict again
+        again = state.personal and bool(reading.attributes & ASKS_PERSONAL) and not other_topic and not {
+            s for s in reading.subjects if s.split(".")[0] not in ("track", "topic")}
+        personal = adds_facts or only_states or asks_for_self or again or (bool(stated) and (
             (bool(reading.attributes & ASKS_PERSONAL) and about_someone) or excluding(said) or describes_self))
-        if personal and self.engine.guards.check(reading, self.engine.base_year) is None:
+        # after a verdict, facts told, nothing asked (是1970年3月的，身份证上写的): no other service's question
+        telling = adds_facts and not _ASKING.search(reading.text)
+        if personal and (telling or self.engine.guards.check(reading, self.engine.base_year) is None):
             judged = verdict(statement, self.criteria)
             employer = bool(reading.subjects & {"org.nonpublic", "org.overseas"})
             answer = self._verdict_answer(judged, statement, reading.english, employer)

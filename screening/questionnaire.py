@@ -131,7 +131,8 @@ def statement_reader(criteria: Criteria) -> StatementReader:
     return StatementReader({**{s.field: s.says for s in specs if s.says}, **extra}, kinds,
                            {code: a.words for code, a in criteria.achievements.items()},
                            {code: a.claims for code, a in criteria.achievements.items()},
-                           {s.field: s.says_patterns for s in specs if s.says_patterns})
+                           {s.field: s.says_patterns for s in specs if s.says_patterns},
+                           frozenset(raw.get("present_only", [])))
 
 
 def new_state() -> State:

@@ -25,6 +25,8 @@ _INTENT = re.compile(r"((想|准备|打算|计划|争取|希望|等我?|还没)(
                      r"|(?<![已经过])考)\s*$")
 # A fact word followed by these was not reached (高级技师还没评下来, 副高没评上).
 _NOT_YET = re.compile(r"\s*(还|都|也|仍)?(没|没有|未|不)(评|拿|考|批|下来|到手|取得|获得|下|过)")
+# A fact of the present said after these is history (以前在部队, 原来是车间主任): not what holds now.
+_PAST = re.compile(r"(以前|之前|原来|曾经|早年|当年|年轻时候?|过去)[^，。,.；;！!？?]{0,4}$")
 # A fact word after these is the rule the asker asks about (这算不算担任领导后不再从事专业技术工作), not a fact.
 _QUOTING = re.compile(r"(算不算|属不属于|属于不属于|算是|是否属于|符合不符合)[^，。,.？?]{0,8}$")
 _NEGATION = re.compile(r"(不是|并非|并不是|没有|没|未|不|非|还没到|没到|不到|未到|没达到|未达到|还不是|"
@@ -98,9 +100,9 @@ _AGE = re.compile(r"(?:今年|现年|已经|已|我|他|她|快|都)?\s*" + _NUM
                   r"|(?:今年|现年)\s*" + _NUM + r"\s*了")
 _AGE_EN = re.compile(r"(\d{2})\s*(?:-|\s)?(?:years?|yrs?)[\s-]*old|\b(?:i am|i'm|aged|age|(?:woman|man|lady|person) of)"
                      r"\s+(\d{2})\b")
-_YEARS = re.compile(r"(?:干|从事|做|搞|工作|当|跑|教|本工种|本职业|工种|入行|在一线干|在岗|干这行|从业|工龄)"
+_YEARS = re.compile(r"(?:干|从事|做|搞|工作|当|跑|教|本工种|本职业|工种|入行|在一线干|在岗|干这行|从业|工龄|满)"
                     r"[^\d，。,；;]{0,10}?"
-                    + _NUM + r"\s*(多|来|余)?\s*年(?!级|代|前|底|初)|" + _NUM + r"\s*(多|来|余)?\s*年工龄")
+                    + _NUM + r"\s*(多|来|余)?\s*年(?!级|代|前|底|初)|" + _NUM + r"\s*(多|来|余)?\s*年(工龄|了)")
 _YEARS_TOTAL = re.compile(r"(?:加起来|一共|总共|累计|合计|前后|说错了[，,\s]*是|不对[，,\s]*是|应该是)"
                           r"[^\d，。,；;]{0,4}?" + _NUM
                           + r"\s*(多|来|余)?\s*年(?!级|代|前|底|初)")
@@ -114,7 +116,8 @@ class StatementReader:
 
     def __init__(self, says: dict[str, dict[str, list[str]]], kinds: dict[str, str],
                  pointers: dict[str, list[str]], claims: dict[str, list[str]] | None = None,
-                 patterns: dict[str, dict[str, list[str]]] | None = None) -> None:
+                 patterns: dict[str, dict[str, list[str]]] | None = None,
+                 present: frozenset[str] = frozenset()) -> None:
         table: dict[str, tuple[str, Any]] = {}
         for name, values in says.items():
             for key, words in values.items():
@@ -130,6 +133,7 @@ class StatementReader:
         self._pointers = {_fold(w): code for code, words in pointers.items() for w in words}
         self._pointer_pattern = _words_pattern(self._pointers)
         self._bool = {name for name, kind in kinds.items() if kind == "bool"}
+        self._present = present  # facts about now, which history said with 以前 does not state
         # Words of a kind no list can hold (副主任中医师, 二级演员, 2010年就评上了特贴): regular expressions per value.
         self._patterns = [(re.compile(p), name, {"true": True, "false": False}.get(key, key)
                            if kinds.get(name) == "bool" else key)
@@ -151,6 +155,8 @@ class StatementReader:
             if value is None or _INTENT.search(folded[max(0, start - 5):start]) \
                     or folded.startswith(("之后", "以后"), end) \
                     or _QUOTING.search(folded[max(0, start - 12):start]):  # 享受了特贴之后: a supposition
+                continue
+            if name in self._present and _PAST.search(folded[max(0, start - 8):start]):
                 continue
             negated = bool(_NEGATION.search(folded[max(0, start - 6):start]) or _NOT_YET.match(folded, end))
             if name == "claim":

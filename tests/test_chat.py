@@ -45,11 +45,11 @@ def turns(services, *texts: str):
      {"senior_title": True, "leader_not_practicing": True}),
     ("我是副校长，但还一直带研究生，这算不算担任领导后不再从事专业技术工作", {"leader_not_practicing": False}),
     ("俺爹是退休的中学特级教师，退了五六年了", {"senior_title": True, "employed": False}),
-    ("我在市总工会机关上班，有高级政工师职称", {"senior_title": True, "government_staff": True}),
+    ("我在市总工会机关上班，有高级政工师职称", {"senior_title": True, "government_staff": True, "employed": True}),
     ("哦不对，说错了，我是技师（二级），高级技师还没评下来", {"skill_level": "technician"}),
     ("I have received the special allowance before", {"already_receives": True}),
     ("她还兼着副院长，不过每天照样门诊、上手术", {"gender": "female", "leader_not_practicing": False}),
-    ("不对，我说错了，我不在卫健局，我在县疾控中心", {"government_staff": False}),
+    ("不对，我说错了，我不在卫健局，我在县疾控中心", {"government_staff": False, "employed": True}),
     ("人选：县委宣传部干部，副高职称", {"senior_title": True, "government_staff": True}),
     ("省直某厅机关一名处长，具有正高级工程师职称", {"senior_title": True, "government_staff": True}),
     ("替俺媳妇问下，她是高级技师，工人身份", {"gender": "female", "skill_level": "senior_technician",
@@ -210,3 +210,49 @@ def test_describing_ones_work_after_a_verdict_updates_it(services) -> None:
 def test_which_condition_ones_work_meets_is_answered_with_the_conditions_words(services, text, says) -> None:
     reply, = turns(services, text)
     assert reply.answer.found and says in reply.answer.answer, reply.answer.answer
+
+
+@pytest.mark.parametrize(("text", "facts"), [
+    # being at work now, in the asker's words; history (以前, 原来) states nothing about now
+    ("我在平定县发改局上班", {"employed": True}),
+    ("现在在太原一家酒店当厨师，到今年满3年", {"employed": True, "years_in_occupation": 3}),
+    ("她是县医院的护士长 主任护师", {"gender": "female", "senior_title": True, "employed": True}),
+    ("Hi, I'm a 主任医师 (cardiology) at a private hospital in Taiyuan", {"senior_title": True, "employed": True}),
+    ("我是退休的主任医师", {"senior_title": True, "employed": False}),
+    ("我以前在部队是通信兵", {}),
+    ("我父亲前年从太钢退休，现在被厂里返聘回去当技术顾问", {"gender": "male", "employed": False}),
+    ("捏砂锅四十年了", {"years_in_occupation": 40}),
+    # a leader who still practises, and one who does not, in more words
+    ("分管医疗，每周固定做两三台手术，门诊也照常坐", {"leader_not_practicing": False}),
+    ("当了主任以后基本就是管人、排生产计划，不怎么上手干活了", {"leader_not_practicing": True}),
+    ("I still run a research group with 12 PhD students", {"leader_not_practicing": False}),
+])
+def test_present_work_history_and_practice_in_the_askers_words(services, text: str, facts: dict) -> None:
+    assert read(services, text) == facts
+
+
+def test_amounts_said_are_not_questions_and_a_county_needs_its_name(services) -> None:
+    reading = services.engine.read("这几年搞了不少县域经济规划，出过好几个课题，带了二十几个徒弟")
+    assert "quota" not in reading.attributes and "place.county" not in reading.subjects
+
+
+def test_a_civil_servant_who_mentions_several_projects_is_told_the_exclusion(services) -> None:
+    first, again = turns(services, "我在平定县发改局上班，公务员编制，不过我有高级经济师职称，"
+                         "这几年搞了不少县域经济规划，出过好几个课题。我这种能不能走专业技术人才报一下？",
+                         "可是我干的实际就是专业工作啊，职称也是正规评的，真一点机会都没有？")
+    for reply in (first, again):
+        assert reply.outcome is not None and reply.outcome["outcome"] == "ineligible"
+        assert "党政军群" in reply.answer.answer
+
+
+def test_a_correction_that_mentions_an_id_card_updates_the_verdict(services) -> None:
+    first, corrected = turns(services, "我是研究所的副研究员，女，1969年9月生的，干部身份，今年还能报吗？",
+                             "不对不对，我记错了，刚翻了身份证，是1970年3月的")
+    assert first.outcome is not None and corrected.outcome is not None
+    assert corrected.profile["birth_date"] == "1970-03" and "2025" in corrected.answer.answer
+
+
+def test_adding_work_after_a_verdict_with_several_of_something_updates_it(services) -> None:
+    *_, last = turns(services, "本人是医院副院长，同时还是普外科主任医师，每周固定做两三台手术。1970年生，男。能报吗？",
+                     "补充一下，我主刀的腹腔镜手术全市最多，还牵头推广了几项微创新技术")
+    assert last.outcome is not None and last.profile.get("leader_not_practicing") is False
