@@ -153,7 +153,8 @@ class Engine:
         covers, as shares of the question's content (P8是哪一条 is all vocabulary; in P6讲的是什么 only 讲 is
         unknown; in 特贴专家能评院士吗 most of what is asked is)."""
         rest = fold(question)
-        for word in sorted({w for words in reading.words.values() for w in words}, key=len, reverse=True):
+        for word in sorted({w for words in reading.words.values() for w in words} | set(reading.plain), key=len,
+                           reverse=True):
             rest = rest.replace(word, " ")
         whole = self.retriever.content_size(fold(question), reading.english)
         left = self.retriever.content_size(rest, reading.english)

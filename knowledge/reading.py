@@ -31,8 +31,8 @@ class Vocabulary(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     attributes: dict[str, Terms]
     subjects: dict[str, Terms]
-    # Words that contain a question word but ask nothing (好几个 课题, 二十几个 徒弟, 十几年): read as nothing, so the
-    # question word inside them is not read either.
+    # Words that ask nothing: amounts holding a question word (好几个 课题, 二十几个 徒弟), so the question word inside
+    # is not read, and who asks for whom (我爸, 帮他整理): understood, so they do not count as unknown content.
     plain: list[str] = []
 
 
@@ -51,6 +51,7 @@ class Reading:
     years: frozenset[int] = frozenset()  # years that name a round (not the asker's own)
     words: dict[str, list[str]] = field(default_factory=dict)
     spans: tuple[tuple[int, int], ...] = ()  # where the words were read in the folded text
+    plain: tuple[str, ...] = ()  # words read as asking nothing (好几个, 帮他): understood, though not asked
 
     def has(self, *names: str) -> bool:
         return any(n in self.attributes or n in self.subjects for n in names)
@@ -128,6 +129,7 @@ class Reader:
         # A pattern's match holds the words inside it (政府特殊津贴 inside 市级的政府特殊津贴 is not this scheme).
         spans = [s for s in spans if not any(p <= s[0] and s[1] <= e and e - p > s[1] - s[0] for p, e, _, _ in matched)]
         spans = sorted(spans + matched)
+        plain = tuple(s[3] for s in spans if s[2] == _PLAIN)
         spans = [s for s in spans if s[2] != _PLAIN]
         for _, _, tag, word in spans:
             found.setdefault(tag, []).append(word)
@@ -135,7 +137,7 @@ class Reader:
         subjects = frozenset(t[2:] for t in found if t.startswith("s:"))
         words = {t[2:]: w for t, w in found.items()}
         return Reading(text, english, attributes, subjects, self._round_years(text, base_year), words,
-                       tuple((start, end) for start, end, _, _ in spans))
+                       tuple((start, end) for start, end, _, _ in spans), plain)
 
     def _round_years(self, text: str, base_year: int) -> frozenset[int]:
         """Years that name a round: written out (2022年的名额) or relative (去年), not the asker's own."""

@@ -153,6 +153,9 @@ class AchievementOption(BaseModel):
     clause: str
     short: str
     words: list[str] = []  # fields and occupations that point to this condition, for reading free text
+    # workplaces (医院, 学校): they point the asker's own field to this condition, but a question that names one
+    # (医院的公章, 学校能推几个) is not about the condition
+    places: list[str] = []
     claims: list[str] = []  # honours whose mention is the asker's claim to this condition (全国技术能手 → S1)
     questions: list[str] = []
     short_en: str = ""

@@ -129,7 +129,7 @@ def statement_reader(criteria: Criteria) -> StatementReader:
     kinds = {s.field: "bool" if s.options and isinstance(s.options[0].value, bool) else s.kind for s in specs}
     kinds.update({name: "bool" for name in extra})
     return StatementReader({**{s.field: s.says for s in specs if s.says}, **extra}, kinds,
-                           {code: a.words for code, a in criteria.achievements.items()},
+                           {code: [*a.words, *a.places] for code, a in criteria.achievements.items()},
                            {code: a.claims for code, a in criteria.achievements.items()},
                            {s.field: s.says_patterns for s in specs if s.says_patterns},
                            frozenset(raw.get("present_only", [])))

@@ -241,3 +241,14 @@ def test_another_round_place_or_person_is_not_answered_with_this_notices_facts(s
 def test_years_and_cities_the_answer_does_cover_are_still_answered(services, question, entry) -> None:
     reply = ask(services, question)
     assert reply.found and (reply.entry_id == entry or entry in reply.option_ids)
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    ("正式函最后盖谁的公章？我们医院的章行不行", "mat.letter"),  # the asker's hospital is no medical condition
+    ("个人业绩证明材料每页都要加盖医院公章吗？", "mat.proof"),
+    ("这个国务院特贴搞选拔到底是为了啥目的？我们单位领导让我写个说明", "meta.purpose"),
+    ("书面材料都要准备哪些", "mat.list"),
+])
+def test_a_workplace_named_in_passing_is_not_the_subject(services, question: str, entry: str) -> None:
+    answer = services.engine.ask(question, dt.date(2024, 4, 1))
+    assert answer.entry_id == entry, answer.answer
