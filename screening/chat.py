@@ -112,8 +112,11 @@ class Chat:
         # after a verdict, asking again about their chances (真一点机会都没有？) asks for the verdict again
         again = state.personal and bool(reading.attributes & ASKS_PERSONAL) and not other_topic and not {
             s for s in reading.subjects if s.split(".")[0] not in ("track", "topic")}
+        # who is asked about beside another question (我爸眼神不好，我能不能用手机替他填: a man) is not a case told
+        one_aside = stated == {"gender"} and bool(other_topic)
         personal = adds_facts or only_states or asks_for_self or again or (bool(stated) and (
-            (bool(reading.attributes & ASKS_PERSONAL) and about_someone) or excluding(said) or describes_self))
+            (bool(reading.attributes & ASKS_PERSONAL) and about_someone and not one_aside) or excluding(said)
+            or describes_self))
         # after a verdict, facts told, nothing asked (是1970年3月的，身份证上写的): no other service's question
         telling = adds_facts and not _ASKING.search(reading.text)
         if personal and (telling or self.engine.guards.check(reading, self.engine.base_year) is None):

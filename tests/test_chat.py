@@ -256,3 +256,15 @@ def test_adding_work_after_a_verdict_with_several_of_something_updates_it(servic
     *_, last = turns(services, "本人是医院副院长，同时还是普外科主任医师，每周固定做两三台手术。1970年生，男。能报吗？",
                      "补充一下，我主刀的腹腔镜手术全市最多，还牵头推广了几项微创新技术")
     assert last.outcome is not None and last.profile.get("leader_not_practicing") is False
+
+
+def test_last_rounds_reserve_is_this_notices_subject_but_lists_of_people_are_not(services) -> None:
+    reserve, = turns(services, "去年单位推荐了我，省里公示的后备人选里有我的名字。今年还要重新报一遍吗？")
+    assert reserve.answer.found and "优先" in reserve.answer.answer
+    listed, = turns(services, "2023年的后备人选名单在哪能查到")
+    assert not listed.answer.found and listed.answer.guard == "lists_of_people"
+
+
+def test_who_is_asked_about_beside_another_question_is_not_a_case(services) -> None:
+    reply, = turns(services, "我爸眼神不好，网上申报系统我能不能用我的手机替他填？")
+    assert reply.outcome is None
