@@ -188,8 +188,9 @@ class Engine:
         if len(best) == 1:
             return [best[0][1]]
         covers = [s[2] for s in best]
-        if len(best) <= 3 and all(not a & b for i, a in enumerate(covers) for b in covers[i + 1:]):
-            return [s[1] for s in best]  # each about another of the named things: answer each
+        own = [c - frozenset().union(*(o for j, o in enumerate(covers) if j != i)) for i, c in enumerate(covers)]
+        if len(best) <= 3 and all(own):  # each about another of the named things (beside what all share)
+            return [s[1] for s in best]
         return []
 
     def _owner_of(self, attributes: frozenset[str]) -> list[str]:
@@ -197,6 +198,8 @@ class Engine:
         (逾期 → the late rule, 什么是特贴 → the purpose, 离截止还剩几天 → the days left), when exactly one does."""
         if not attributes:
             return []
+        # 材料…还能交不 asks something of the materials; 程序是什么 asks the procedure (是什么 is only how it is asked)
+        attributes = attributes - _GENERIC - {"definition"} or attributes
         # its main attribute is one asked, and it answers all that is asked (还剩几天 + 截止: the days left)
         owners = [e.id for e in self.kb.faq if e.kind == "answer" and e.answers[:1]
                   and e.answers[0] in attributes and attributes <= set(e.answers)]

@@ -252,3 +252,19 @@ def test_years_and_cities_the_answer_does_cover_are_still_answered(services, que
 def test_a_workplace_named_in_passing_is_not_the_subject(services, question: str, entry: str) -> None:
     answer = services.engine.ask(question, dt.date(2024, 4, 1))
     assert answer.entry_id == entry, answer.answer
+
+
+@pytest.mark.parametrize(("question", "entries"), [
+    # the office of the provincial department that receives each track's materials, in either language
+    ("高技能人才的深报材料最后是报到省人社厅哪个处？别跟专技的搞混了", {"mat.where_skilled", "mat.where_professional"}),
+    ("Where do skilled-talent applications go at the provincial department?", {"mat.where_skilled"}),
+    ("Which office of the provincial HR department receives professional (专技) materials?",
+     {"mat.where_professional"}),
+])
+def test_the_receiving_office_is_routed_though_the_department_is_named(services, question, entries) -> None:
+    assert set(services.engine._route(services.engine.read(question))) == entries
+
+
+def test_a_late_date_with_materials_asks_whether_they_are_still_taken(services) -> None:
+    answer = services.engine.ask("我们材料5月15号才准备好，还能交不？", dt.date(2024, 3, 25))
+    assert answer.found and "不予受理" in answer.answer
