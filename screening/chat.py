@@ -23,7 +23,7 @@ from screening.statements import BirthRange, Statement, StatementReader
 from screening.wording import verdict_text
 
 EXPIRY = dt.timedelta(minutes=30)  # context older than this is forgotten: a new visit starts afresh
-ASKS_PERSONAL = frozenset({"eligibility", "conditions", "fits"})
+ASKS_PERSONAL = frozenset({"eligibility", "conditions", "fits", "which_track"})
 # The asker themselves, not their unit (我们, 咱们 ask for the unit).
 _FIRST_PERSON = re.compile(r"(我|俺|咱|本人)(?!们)|\b(i|i'm|i am|me|my)\b", re.IGNORECASE)
 # The asker or the person they ask for (我, 俺, 他, 她, 我爸, 同事, my colleague).

@@ -268,3 +268,11 @@ def test_last_rounds_reserve_is_this_notices_subject_but_lists_of_people_are_not
 def test_who_is_asked_about_beside_another_question_is_not_a_case(services) -> None:
     reply, = turns(services, "我爸眼神不好，网上申报系统我能不能用我的手机替他填？")
     assert reply.outcome is None
+
+
+def test_which_track_one_who_holds_both_applies_on_is_their_verdict_or_the_rule(services) -> None:
+    reply, = turns(services, "我在中职学校教数控，职称是高级讲师（副高），去年又考下来高级技师证。"
+                   "像我这种两头都沾的，应该走专业技术人才还是高技能人才？")
+    assert reply.outcome is not None and reply.outcome["track"] == "skilled"
+    rule, = turns(services, "高级职称和高级技师都有，按哪类报")
+    assert rule.answer.entry_id == "criterion.track_rule"
