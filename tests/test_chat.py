@@ -276,3 +276,8 @@ def test_which_track_one_who_holds_both_applies_on_is_their_verdict_or_the_rule(
     assert reply.outcome is not None and reply.outcome["track"] == "skilled"
     rule = services.engine.ask("职称和技师都有的人按哪类报", TODAY)
     assert rule.entry_id == "criterion.track_rule", rule.answer
+
+
+def test_a_birth_year_said_in_cantonese_is_read(services) -> None:
+    said = services.chat.reader.read("我1983年出世，男", TODAY)
+    assert said.birth is not None and said.birth.earliest.year == said.birth.latest.year == 1983
