@@ -138,6 +138,22 @@ class Assistant:
         """/deadline, /contacts, /materials: their FAQ entries, cited."""
         return Reply(entry_view(self.services.engine, TOPICS[name], self.today(), user.lang))
 
+    async def command(self, user: User, name: str) -> Reply:
+        """A typed command of the text channels (console, web), by name; an unknown one gets the help."""
+        if name in TOPICS:
+            return self.topic(user, name)
+        if name == "check":
+            return await self.begin_check(user)
+        if name == "why":
+            return await self.why(user)
+        if name == "cancel":
+            return self.cancel(user)
+        if name == "forget":
+            return self.forget(user)
+        if name == "privacy":
+            return self.privacy(user)
+        return self.help(user)
+
     async def text(self, user: User, text: str) -> Reply:
         """Typed text: the answer to the current self-check question when it is one, else a question."""
         text = _SURROGATE.sub("\ufffd", text)  # lone surrogates (from escaped JSON) cannot be stored or shown

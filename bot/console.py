@@ -65,19 +65,7 @@ class Console:
         name = cmd.lstrip("/")
         if name in ("start", "menu"):
             return await a.start(user)
-        if name in ("deadline", "contacts", "materials"):
-            return a.topic(user, name)
-        if name == "check":
-            return await a.begin_check(user)
-        if name == "why":
-            return await a.why(user)
-        if name == "cancel":
-            return a.cancel(user)
-        if name == "forget":
-            return a.forget(user)
-        if name == "privacy":
-            return a.privacy(user)
-        return a.help(user)
+        return await a.command(user, name)
 
 
 async def run_console(services: Services, settings: Settings, stdin: TextIO = sys.stdin,

@@ -169,26 +169,10 @@ class ChatPages:
         user = self._user(sid, transcript)
         name = text[1:].split()[0].lower() if text.startswith("/") and len(text) > 1 else ""
         if name in COMMANDS:
-            reply = await self._command(user, name)
+            reply = await self.assistant.command(user, name)
         else:
             reply = await self.assistant.text(user, text)
         return self._shown(transcript, reply, None)
-
-    async def _command(self, user: User, name: str) -> Reply:
-        a = self.assistant
-        if name in ("deadline", "contacts", "materials"):
-            return a.topic(user, name)
-        if name == "check":
-            return await a.begin_check(user)
-        if name == "why":
-            return await a.why(user)
-        if name == "cancel":
-            return a.cancel(user)
-        if name == "forget":
-            return a.forget(user)
-        if name == "privacy":
-            return a.privacy(user)
-        return a.help(user)
 
     async def _pressed(self, sid: str, transcript: Transcript, data: str, entry: int | None) -> Outcome:
         user = self._user(sid, transcript)
@@ -197,7 +181,7 @@ class ChatPages:
             transcript.changed.add(0)
             return Outcome(transcript, reload=True)
         if data.startswith("w:"):
-            reply = await self._command(user, data[2:]) if data[2:] in ("why", "privacy", "help", "forget") \
+            reply = await self.assistant.command(user, data[2:]) if data[2:] in ("why", "privacy", "help", "forget") \
                 else Reply(toast=phrases(user.lang)("bot.stale"))
             return self._shown(transcript, Reply(reply.view, reply.toast, reply.alert, new_message=True), None)
         reply = await self.assistant.press(user, data)
