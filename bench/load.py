@@ -23,7 +23,9 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Protocol
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -119,6 +121,22 @@ def polls(api: FakeBotApi) -> int:
     return sum(1 for method, _ in api.log if method == "getUpdates")
 
 
+class Acting(Protocol):
+    async def act(self) -> float: ...
+
+
+async def closed_loop(users: Sequence[Acting], per_user: int, latencies: list[float]) -> float:
+    """Every user acts ``per_user`` times, each waiting for its reply before the next; the seconds it took."""
+
+    async def loop(user: Acting) -> None:
+        for _ in range(per_user):
+            latencies.append(await user.act())
+
+    start = time.perf_counter()
+    await asyncio.gather(*(loop(u) for u in users))
+    return time.perf_counter() - start
+
+
 def summary(latencies: list[float]) -> str:
     ordered = sorted(latencies)
     p99 = ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]
@@ -139,15 +157,7 @@ async def main_async(args: argparse.Namespace) -> None:
             latencies: list[float] = []
             polls_before = polls(api)
             if args.mode == "throughput":
-                per_user = max(1, args.updates // len(users))
-
-                async def loop(user: User) -> None:
-                    for _ in range(per_user):
-                        latencies.append(await user.act())
-
-                start = time.perf_counter()
-                await asyncio.gather(*(loop(u) for u in users))
-                elapsed = time.perf_counter() - start
+                elapsed = await closed_loop(users, max(1, args.updates // len(users)), latencies)
                 print(f"throughput: {len(latencies)} updates from {len(users)} users in {elapsed:.1f} s = "
                       f"{len(latencies) / elapsed:.0f} updates/s; {summary(latencies)}; "
                       f"{(polls(api) - polls_before) / len(latencies):.2f} getUpdates per update; "

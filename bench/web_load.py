@@ -34,7 +34,7 @@ import aiohttp
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.load import QUESTIONS, rss_mb, summary  # noqa: E402
+from bench.load import QUESTIONS, closed_loop, rss_mb, summary  # noqa: E402
 from tests.web_harness import free_port  # noqa: E402
 
 _CSRF = re.compile(r'name="csrf" value="([0-9a-f]{64})"')
@@ -122,15 +122,7 @@ async def main_async(args: argparse.Namespace) -> None:
                 latencies: list[float] = []
                 what = "questions" if args.questions_only else "posts (70% questions, 30% self-check steps)"
                 if args.mode == "throughput":
-                    per_user = max(1, args.updates // len(users))
-
-                    async def loop(user: Visitor) -> None:
-                        for _ in range(per_user):
-                            latencies.append(await user.act())
-
-                    start = time.perf_counter()
-                    await asyncio.gather(*(loop(u) for u in users))
-                    elapsed = time.perf_counter() - start
+                    elapsed = await closed_loop(users, max(1, args.updates // len(users)), latencies)
                     print(f"web throughput: {len(latencies)} {what} from {len(users)} visitors in {elapsed:.1f} s = "
                           f"{len(latencies) / elapsed:.0f}/s; {summary(latencies)}; "
                           f"server RSS {rss_mb(proc.pid):.0f} MB; {dict(ACTIONS)}")
