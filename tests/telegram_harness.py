@@ -45,3 +45,16 @@ async def start_bot(api: FakeBotApi, base_url: str, services: Services, db_path:
     await app.start()
     await app.updater.start_polling(poll_interval=0, timeout=1)
     return RunningBot(api, app)
+
+
+def db_of(bot: RunningBot) -> Database:
+    """The running bot's database."""
+    return bot.app.bot_data["runtime"].db
+
+
+async def say_and_wait(api: FakeBotApi, text: str, user: int, **kw):
+    """Send ``text`` as ``user`` and wait for the bot's next message in that chat (or ``chat_id``)."""
+    chat = kw.get("chat_id", user)
+    before = len(api.to(chat))
+    await api.says(user, text, **kw)
+    return await api.next_message(chat, before)

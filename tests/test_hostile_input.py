@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from tests.fakebot import FakeBotApi
-from tests.telegram_harness import ADMIN, start_bot
+from tests.telegram_harness import ADMIN, db_of, say_and_wait, start_bot
 
 USER = 7001
 OTHER = 7002
@@ -29,14 +29,8 @@ async def bot(api, services, tmp_path: Path):
     await running.stop()
 
 
-def db_of(bot):
-    return bot.app.bot_data["runtime"].db
-
-
 async def send(api: FakeBotApi, text: str, user: int = USER, **kw):
-    before = len(api.to(kw.get("chat_id", user)))
-    await api.says(user, text, **kw)
-    return await api.next_message(kw.get("chat_id", user), before)
+    return await say_and_wait(api, text, user, **kw)
 
 
 @pytest.mark.parametrize("text", MARKUP)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.fakebot import QUERY_TOO_OLD, FakeBotApi
-from tests.telegram_harness import ADMIN, start_bot
+from tests.telegram_harness import ADMIN, db_of, say_and_wait, start_bot
 
 USER = 6101
 OTHER = 6102
@@ -23,14 +23,8 @@ async def bot(api, services, tmp_path: Path):
     await running.stop()
 
 
-def db_of(bot):
-    return bot.app.bot_data["runtime"].db
-
-
 async def send(api: FakeBotApi, text: str, user: int = USER, **kw):
-    before = len(api.to(kw.get("chat_id", user)))
-    await api.says(user, text, **kw)
-    return await api.next_message(kw.get("chat_id", user), before)
+    return await say_and_wait(api, text, user, **kw)
 
 
 async def press_and_settle(api: FakeBotApi, msg, data: str, user: int = USER) -> None:
