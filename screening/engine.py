@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from screening.models import Criterion, NextStep, Note, Outcome, Profile, Reason, Result, Screening, Track
+from screening.models import Criterion, NextStep, Note, Outcome, Profile, Reason, Result, Screening, Track, code_track
 from screening.retirement import retirement_age, retirement_date
 from screening.rules import Criteria
 
@@ -39,8 +39,8 @@ def determine_track(p: Profile) -> tuple[Track | None, bool]:
     if p.track:
         return p.track, False
     codes = p.achievements or []
-    has_p = any(c.startswith("P") for c in codes)
-    has_s = any(c.startswith("S") for c in codes)
+    has_p = any(code_track(c) == "professional" for c in codes)
+    has_s = any(code_track(c) == "skilled" for c in codes)
     if has_p != has_s:
         return ("professional" if has_p else "skilled"), False
     if p.senior_title and p.skill_level not in HIGH_SKILL:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from knowledge.models import FaqEntry
 from knowledge.phrasebook import phrases
+from screening.models import code_track
 from screening.rules import Criteria
 
 
@@ -22,8 +23,7 @@ def criteria_faq(crit: Criteria) -> list[FaqEntry]:
             continue
         answer, answer_en = c.rule, c.rule_en
         if c.kind == "one_of":  # which conditions there are: their names, so the asker can find theirs
-            letter = "P" if "professional" in c.tracks else "S"
-            options = [a for a in crit.achievements.values() if a.code.startswith(letter)]
+            options = [a for a in crit.achievements.values() if code_track(a.code) in c.tracks]
             answer += "\n" + zh("faq.option_list", items=zh("format.clause_sep").join(
                 f"{a.code[1:]}. {a.short}" for a in options))
             if answer_en:
@@ -39,7 +39,7 @@ def criteria_faq(crit: Criteria) -> list[FaqEntry]:
     for a in crit.achievements.values():
         if not a.questions:
             continue
-        track = crit.tracks["professional" if a.code.startswith("P") else "skilled"]
+        track = crit.tracks[code_track(a.code)]
         number, body = a.code[1:], condition_body(a.clause_text)
         entries.append(FaqEntry(
             id=f"achievement.{a.code}",

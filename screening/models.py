@@ -146,6 +146,11 @@ class NoteSpec(BaseModel):
     when: str = ""
 
 
+def code_track(code: str) -> Track:
+    """The track a condition's code belongs to: P1–P9 professional-technical, S1–S8 high-skill."""
+    return "professional" if code.startswith("P") else "skilled"
+
+
 class AchievementOption(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 

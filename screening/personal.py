@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from screening.engine import FACT_ORDER, screen
-from screening.models import Profile, Screening
+from screening.models import Profile, Screening, code_track
 from screening.rules import Criteria
 from screening.statements import Statement
 
@@ -39,8 +39,7 @@ def verdict(statement: Statement, criteria: Criteria) -> Verdict:
                                                                      or "years_in_occupation" in facts):
         facts["track"] = "skilled"  # a skill level or years in a trade: the asker is a skilled worker
     if facts.get("track") and facts.get("achievements"):  # 攻下卡脖子难题 reads as S2 and P2: keep the track's
-        prefix = "P" if facts["track"] == "professional" else "S"
-        kept = [code for code in facts["achievements"] if code.startswith(prefix)]
+        kept = [code for code in facts["achievements"] if code_track(code) == facts["track"]]
         if kept:
             facts["achievements"] = kept
         else:

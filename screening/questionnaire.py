@@ -23,7 +23,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from screening.engine import FACT_ORDER, determine_track, screen
-from screening.models import Profile, Screening
+from screening.models import Profile, Screening, code_track
 from screening.rules import Criteria
 from screening.statements import StatementReader
 
@@ -204,7 +204,7 @@ class Questionnaire:
         if name == "achievements":
             track, _ = determine_track(self._profile(active))
             codes = [c for c in self.criteria.achievements
-                     if track is None or c.startswith("P" if track == "professional" else "S")]
+                     if track is None or code_track(c) == track]
             listed = [self.criteria.achievements[c] for c in codes]
             options = [Option(a.code, f"{a.code} {a.short}", f"{a.code} {a.short_en or a.short}") for a in listed]
             clause = self.criteria.tracks[track].clause if track else "1"

@@ -14,7 +14,7 @@ from knowledge.loader import KnowledgeBase
 from knowledge.phrasebook import Phrasebook
 from knowledge.render import render_deadline
 from screening.faq import condition_body, label_values
-from screening.models import NextStep, Note, Reason, Screening
+from screening.models import NextStep, Note, Reason, Screening, code_track
 from screening.personal import Verdict
 from screening.rules import Criteria
 from screening.statements import Statement
@@ -127,7 +127,7 @@ def verdict_text(judged: Verdict, statement: Statement, crit: Criteria, kb: Know
     if result.outcome != "ineligible":
         for code in statement.pointers[:2]:
             option = crit.achievements[code]
-            track = crit.tracks["professional" if code.startswith("P") else "skilled"]
+            track = crit.tracks[code_track(code)]
             lines.append(pb("personal.pointer", track=track.name_en if pb.english else track.name, code=code,
                             short=(option.short_en or option.short) if pb.english else option.short,
                             citation=option.citation, body=condition_body(option.clause_text)))
