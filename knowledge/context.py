@@ -75,7 +75,7 @@ def follow_up(reading: Reading, last: Topic | None) -> tuple[Reading, str]:
                                    and (marked or not has_what or _kinds(s) & _HOLDERS)}
     inherited = (attributes - reading.attributes) | (subjects - reading.subjects)
     words = {**{name: last.words.get(name, [])[:1] for name in inherited}, **reading.words}
-    borrowed = [w for name in inherited for w in words[name]]
+    borrowed = [w for name in sorted(inherited) for w in words[name]]  # sorted: the same text in every process
     return (replace(reading, attributes=frozenset(attributes), subjects=frozenset(subjects), words=words),
             " ".join(borrowed))
 

@@ -121,7 +121,7 @@ class Engine:
             # what was asked last has no entry for what is named now (谁组织 … 那港澳台的呢): the subjects alone
             alone = replace(followed, attributes=frozenset())
             if self._route(alone):
-                followed, borrowed = alone, " ".join(w for s in alone.subjects - reading.subjects
+                followed, borrowed = alone, " ".join(w for s in sorted(alone.subjects - reading.subjects)
                                                      for w in followed.words.get(s, [])[:1])
         if followed is not reading:
             answer = self._answer(followed, f"{question} {borrowed}", today)

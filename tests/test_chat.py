@@ -281,3 +281,18 @@ def test_which_track_one_who_holds_both_applies_on_is_their_verdict_or_the_rule(
 def test_a_birth_year_said_in_cantonese_is_read(services) -> None:
     said = services.chat.reader.read("我1983年出世，男", TODAY)
     assert said.birth is not None and said.birth.earliest.year == said.birth.latest.year == 1983
+
+
+def test_a_follow_up_gets_the_same_answer_in_every_process() -> None:
+    """What a follow-up borrows is joined in a fixed order, not in the order of a set (which changes with the
+    process's hash seed): the answer must not depend on it."""
+    import os
+    import subprocess
+    import sys
+    lines = '{"conversation": "c", "text": "现在还能交材料吗"}\n{"conversation": "c", "text": "那市里那一级呢"}\n'
+    outputs = set()
+    for seed in ("1", "3"):
+        run = subprocess.run([sys.executable, "-m", "bot", "chat", "--json", "--today", "2024-05-12"], input=lines,
+                             capture_output=True, text=True, timeout=60, env={**os.environ, "PYTHONHASHSEED": seed})
+        outputs.add(run.stdout.splitlines()[-1])
+    assert len(outputs) == 1
