@@ -38,6 +38,8 @@ _GENERIC = frozenset({"eligibility", "conditions", "materials", "procedure"})
 # Attributes asked of the asker's own description (我搞小杂粮育种…这能算哪一条): the rest of the question is their
 # work in their words, so how much of it the index knows does not decide whether the routed condition answers.
 _DESCRIBED = frozenset({"fits"})
+# Subject families that say where the asker is, not what they ask about.
+_WHERE = ("place",)
 # Subject families specific enough to route a question that names no attribute (公示 alone, P6 alone).
 _DISTINCTIVE = ("topic", "code", "org")
 # Subject families whose members exclude each other: an answer about the skilled office is not about the
@@ -149,9 +151,18 @@ class Engine:
         return self._ground(reply, reading)
 
     def _understood(self, reading: Reading, question: str) -> float:
-        """How much of the question is understood: the words the reader read, and of the rest, what the index
-        covers, as shares of the question's content (P8是哪一条 is all vocabulary; in P6讲的是什么 only 讲 is
-        unknown; in 特贴专家能评院士吗 most of what is asked is)."""
+        """How much of what is asked is understood: of the whole question, or of its last clause when that is
+        where it asks (我带了三十多个徒弟，好几个成了技师，这种贡献能算进去吗: the circumstances before it are the
+        asker's own, in their own words)."""
+        clauses = [c for c in _CLAUSE.split(question) if c.strip()]
+        whole = self._understood_of(reading, question)
+        if len(clauses) < 2 or not _ASKS.search(clauses[-1]):
+            return whole
+        return max(whole, self._understood_of(reading, clauses[-1]))
+
+    def _understood_of(self, reading: Reading, question: str) -> float:
+        """The words the reader read, and of the rest, what the index covers, as shares of the text's content
+        (P8是哪一条 is all vocabulary; in P6讲的是什么 only 讲 is unknown; in 特贴专家能评院士吗 most is)."""
         rest = fold(question)
         for word in sorted({w for words in reading.words.values() for w in words} | set(reading.plain), key=len,
                            reverse=True):
@@ -182,6 +193,9 @@ class Engine:
             also = len(reading.subjects & set(e.about))  # the other things named, a track, break a tie
             scored.append(((len(answered), len(covered), primary, len(covered) / len(e.about), also), e.id, covered))
         if not scored:
+            # only where the asker is was named (我们县级单位…倾斜吗): what is asked decides, as with no subject
+            if all(s.split(".")[0] in _WHERE for s in reading.subjects):
+                return self._owner_of(reading.attributes)
             return []
         scored.sort(key=lambda x: x[0], reverse=True)
         best = [s for s in scored if s[0] == scored[0][0]]
@@ -392,6 +406,10 @@ def _explained(reading: Reading) -> int:
     return sum(len(w) for words in reading.words.values() for w in words)
 
 
+# Clauses of a question, and the words that make one ask (the last clause that asks is what is asked).
+_CLAUSE = re.compile(r"[，。！？；,.!?;]+")
+_ASKS = re.compile(r"吗|呢|什么|怎么|咋|哪|几|多少|能不能|会不会|有没有|算不算|是不是|可不可以|行不行|\?|"
+                   r"\b(how|what|which|when|where|who|does|do|is|are|can|could)\b", re.IGNORECASE)
 _ORDINAL = re.compile(r"第\s*([1-9一二三四五六七八九])\s*(条|项|款|个条件)|条件\s*([1-9])(?!\d)"
                       r"|条件([一二三四五六七八九])(?=[是呢吗的讲说，。,?？\s]|$)"
                       r"|\b(?:condition|criterion|item|no\.?)\s*([1-9])\b")

@@ -268,3 +268,14 @@ def test_the_receiving_office_is_routed_though_the_department_is_named(services,
 def test_a_late_date_with_materials_asks_whether_they_are_still_taken(services) -> None:
     answer = services.engine.ask("我们材料5月15号才准备好，还能交不？", dt.date(2024, 3, 25))
     assert answer.found and "不予受理" in answer.answer
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    # the circumstances before the last clause are the asker's own words; the last clause is what is asked
+    ("我有几手别人做不了的绝活，比如不拆机判断齿轮箱故障，文件里有没有这种条件", "achievement.S5"),
+    ("我们推的是心外科主任，做了很多高难度手术，医疗这块的条件原文是怎么写的", "achievement.P6"),
+    # only where the asker is (我们县级单位) was named: what is asked decides
+    ("听说今年选拔更偏向基层的？我们县级单位的机会大不大，文件原话怎么说的", "cond.focus"),
+])
+def test_what_is_asked_in_the_last_clause_routes_past_the_askers_own_words(services, question, entry) -> None:
+    assert services.engine.ask(question, dt.date(2024, 4, 1)).entry_id == entry
