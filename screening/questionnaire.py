@@ -121,6 +121,14 @@ def load_questions() -> tuple[list[_QuestionSpec], _Vocabulary]:
         raise ValueError(f"questions.toml: {exc}") from exc
 
 
+class _FreeText(BaseModel):
+    """How free text's facts are weighed: which describe the present, which value wins a contradiction."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+    present_only: list[str] = []
+    conflict_wins: dict[str, bool | str] = {}
+
+
 def statement_reader(criteria: Criteria) -> StatementReader:
     """The reader of free-text facts, from the questions' ``says`` and the achievement options' ``words``."""
     specs, _ = load_questions()
@@ -128,11 +136,15 @@ def statement_reader(criteria: Criteria) -> StatementReader:
     extra: dict[str, dict[str, list[str]]] = raw.get("extra_says", {})
     kinds = {s.field: "bool" if s.options and isinstance(s.options[0].value, bool) else s.kind for s in specs}
     kinds.update({name: "bool" for name in extra})
+    weighing = _FreeText.model_validate(raw)
+    unknown = (set(weighing.present_only) | set(weighing.conflict_wins)) - set(kinds)
+    if unknown:
+        raise ValueError(f"questions.toml: present_only/conflict_wins name unknown facts {sorted(unknown)}")
     return StatementReader({**{s.field: s.says for s in specs if s.says}, **extra}, kinds,
                            {code: [*a.words, *a.places] for code, a in criteria.achievements.items()},
                            {code: a.claims for code, a in criteria.achievements.items()},
                            {s.field: s.says_patterns for s in specs if s.says_patterns},
-                           frozenset(raw.get("present_only", [])))
+                           frozenset(weighing.present_only), weighing.conflict_wins)
 
 
 def new_state() -> State:

@@ -21,10 +21,12 @@ _CN = {c: i for i, c in enumerate("零一二三四五六七八九")}
 # A fact word followed by these names a kind of person (已经退休的能申请吗), not the asker.
 _CATEGORY = re.compile(r"\s*(的人|的同志|的职工|的人员|的能|的可以|的还|的是否|的话|人员)")
 # A fact word after these is a plan, not a fact (想先考高级技师, 准备评副高, 等评上正高).
-_INTENT = re.compile(r"((想|准备|打算|计划|争取|希望|等我?|还没)(先|再|去)?(考|评|拿|申请|报考|冲)?"
+_INTENT = re.compile(r"((想|准备|打算|计划|争取|希望|等我?|还没)(先|再|去)?(考上|考|评上|评|拿到|拿|申请|报考|冲)?"
                      r"|(?<![已经过])考)\s*$")
 # A fact word followed by these was not reached (高级技师还没评下来, 副高没评上).
 _NOT_YET = re.compile(r"\s*(还|都|也|仍)?(没|没有|未|不)(评|拿|考|批|下来|到手|取得|获得|下|过)")
+# A fact after these is what others say (听人说女工人50就退休了): hearsay, not the asker's fact.
+_HEARSAY = re.compile(r"(听人说|听说|据说|有人说|人家说|都说|老板说|领导说|单位说)[^，。,.？?！!；;]{0,12}$")
 # A fact of the present said after these is history (以前在部队, 原来是车间主任): not what holds now.
 _PAST = re.compile(r"(以前|之前|原来|曾经|早年|当年|年轻时候?|过去)[^，。,.；;！!？?]{0,4}$")
 # A fact word after these is the rule the asker asks about (这算不算担任领导后不再从事专业技术工作), not a fact.
@@ -97,7 +99,7 @@ _BIRTH_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年?\s*"
 _BIRTH_SHORT = re.compile(r"(?<!\d)([3-9]\d)\s*年\s*(?:(\d{1,2})\s*月\s*)?(?:出生|出世|生人|生的|生|的)")
 _BORN_EN = re.compile(r"born\s+(?:in\s+|on\s+)?(?:([a-z]+)\s+)?((?:19|20)\d\d)|b\.\s*((?:19|20)\d\d)")
 _AGE = re.compile(r"(?:今年|现年|已经|已|我|他|她|快|都)?\s*" + _NUM + r"\s*(?:周)?岁"
-                  r"|(?:今年|现年)\s*" + _NUM + r"\s*了")
+                  r"|(?:今年|现年)\s*" + _NUM + r"\s*了|(?:今年|现年)\s*(\d{2})(?=\s*[，,。；;！!？?]|$)")
 _AGE_EN = re.compile(r"(\d{2})\s*(?:-|\s)?(?:years?|yrs?)[\s-]*old|\b(?:i am|i'm|aged|age|(?:woman|man|lady|person) of)"
                      r"\s+(\d{2})\b")
 _YEARS = re.compile(r"(?:干|从事|做|搞|工作|当|跑|教|本工种|本职业|工种|入行|在一线干|在岗|干这行|从业|工龄|满)"
@@ -106,7 +108,8 @@ _YEARS = re.compile(r"(?:干|从事|做|搞|工作|当|跑|教|本工种|本职�
 _YEARS_TOTAL = re.compile(r"(?:加起来|一共|总共|累计|合计|前后|说错了[，,\s]*是|不对[，,\s]*是|应该是)"
                           r"[^\d，。,；;]{0,4}?" + _NUM
                           + r"\s*(多|来|余)?\s*年(?!级|代|前|底|初)")
-_YEARS_EN = re.compile(r"(\d{1,2})\+?\s*years?\s+(?:in|as|of|on|at|doing|working)")
+_YEARS_EN = re.compile(r"(\d{1,2})\+?\s*years?\s+(?:in|as|of|on|at|doing|working)"
+                       r"|(?:doing it|working|worked|been)\s+(?:there\s+|it\s+)?for\s+(\d{1,2})\+?\s*years?")
 _MONTHS_EN = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
               "november", "december"]
 
@@ -117,7 +120,7 @@ class StatementReader:
     def __init__(self, says: dict[str, dict[str, list[str]]], kinds: dict[str, str],
                  pointers: dict[str, list[str]], claims: dict[str, list[str]] | None = None,
                  patterns: dict[str, dict[str, list[str]]] | None = None,
-                 present: frozenset[str] = frozenset()) -> None:
+                 present: frozenset[str] = frozenset(), conflict_wins: dict[str, Any] | None = None) -> None:
         table: dict[str, tuple[str, Any]] = {}
         for name, values in says.items():
             for key, words in values.items():
@@ -134,6 +137,7 @@ class StatementReader:
         self._pointer_pattern = _words_pattern(self._pointers)
         self._bool = {name for name, kind in kinds.items() if kind == "bool"}
         self._present = present  # facts about now, which history said with 以前 does not state
+        self._conflict_wins = conflict_wins or {}  # the value that holds when a message says a fact both ways
         # Words of a kind no list can hold (副主任中医师, 二级演员, 2010年就评上了特贴): regular expressions per value.
         self._patterns = [(re.compile(p), name, {"true": True, "false": False}.get(key, key)
                            if kinds.get(name) == "bool" else key)
@@ -154,7 +158,8 @@ class StatementReader:
         for start, end, name, value in found:
             if value is None or _INTENT.search(folded[max(0, start - 5):start]) \
                     or folded.startswith(("之后", "以后"), end) \
-                    or _QUOTING.search(folded[max(0, start - 12):start]):  # 享受了特贴之后: a supposition
+                    or _QUOTING.search(folded[max(0, start - 12):start]) \
+                    or _HEARSAY.search(folded[max(0, start - 16):start]):  # 享受了特贴之后: a supposition
                 continue
             if name in self._present and _PAST.search(folded[max(0, start - 8):start]):
                 continue
@@ -175,8 +180,8 @@ class StatementReader:
             else:
                 asserted.add(name)
         for name in conflicts:
-            if name == "senior_title":
-                facts[name] = True  # 从中级评上了副高: the higher one is the current one
+            if name in self._conflict_wins:
+                facts[name] = self._conflict_wins[name]  # 从中级评上了副高: the higher one is the current one
             else:
                 facts.pop(name)
         pointers += [self._pointers[m.group(0)] for m in self._pointer_pattern.finditer(folded)]
@@ -195,7 +200,8 @@ class StatementReader:
             number = cn_number(m.group(1) or m.group(3) or "")
             return number if number is not None and number <= 60 else None
         m = _YEARS_EN.search(text)
-        return int(m.group(1)) if m and int(m.group(1)) <= 60 else None
+        years = int(m.group(1) or m.group(2)) if m else None
+        return years if years is not None and years <= 60 else None
 
     @staticmethod
     def _birth(text: str, today: dt.date) -> BirthRange | None:
@@ -219,7 +225,7 @@ class StatementReader:
             return _month(year, _MONTHS_EN.index(month) + 1) if month in _MONTHS_EN else _year(year)
         age = None
         if m := _AGE.search(text):
-            age = cn_number(m.group(1) or m.group(2))
+            age = cn_number(m.group(1) or m.group(2) or m.group(3))
         elif m := _AGE_EN.search(text):
             age = int(m.group(1) or m.group(2))
         if age is not None and 16 <= age <= 100:

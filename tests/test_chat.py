@@ -296,3 +296,32 @@ def test_a_follow_up_gets_the_same_answer_in_every_process() -> None:
                              capture_output=True, text=True, timeout=60, env={**os.environ, "PYTHONHASHSEED": seed})
         outputs.add(run.stdout.splitlines()[-1])
     assert len(outputs) == 1
+
+
+@pytest.mark.parametrize(("text", "facts"), [
+    # a contradiction in one message: retired wins over a description of the work (conflict_wins, data)
+    ("我是太原理工大学的教授，2022年已经办了退休，现在学校又返聘我回来带研究生",
+     {"senior_title": True, "employed": False}),
+    ("我听人说女工人50就退休了", {}),  # hearsay is not the asker's fact
+    ("我是中级工程师，还没评上副高", {"senior_title": False}),
+    ("He has been doing it for 31 years", {"gender": "male", "years_in_occupation": 31}),
+    ("我拿的是省里的那个省政府特殊津贴，国务院的没拿过", {"already_receives": False}),
+    ("他2018年就已经是享受国务院政府特殊津贴人员了", {"already_receives": True}),
+    ("我在市政府上班，副高职称", {"senior_title": True, "employed": True, "government_staff": True}),
+    ("虽然是领导班子成员，但还是亲自牵头搞研发项目", {"leader_not_practicing": False}),
+    ("没当过护士长啥的领导", {"leader_not_practicing": False}),
+    ("我兼着剧院的业务副院长，不过照样登台演出", {"leader_not_practicing": False}),
+])
+def test_contradictions_hearsay_and_more_wordings_of_a_fact(services, text: str, facts: dict) -> None:
+    assert read(services, text) == facts
+
+
+def test_an_age_said_as_a_bare_number_is_a_range_of_birth_dates(services) -> None:
+    said = services.chat.reader.read("我今年49，明年才满50", TODAY)
+    assert said.birth is not None and said.birth.precision == "age"
+
+
+def test_pushing_back_on_a_verdict_restates_it(services) -> None:
+    first, again = turns(services, "我是副省级领导，有正高职称，能报吗", "可他是院士啊，学术成果特别突出，也不行吗")
+    assert first.outcome is not None and first.outcome["outcome"] == "ineligible"
+    assert again.outcome is not None and again.outcome["outcome"] == "ineligible"
