@@ -125,10 +125,19 @@ class Engine:
             if self._route(alone):
                 followed, borrowed = alone, " ".join(w for s in sorted(alone.subjects - reading.subjects)
                                                      for w in followed.words.get(s, [])[:1])
+        answer = None
         if followed is not reading:
-            answer = self._answer(followed, f"{question} {borrowed}", today)
-            if answer.found or answer.guard or answer.entry_id:  # a deliberate "not stated" stands too
-                return replace(answer, reading=followed)
+            answer = replace(self._answer(followed, f"{question} {borrowed}", today), reading=followed)
+            if answer.found:
+                return answer
+        if not (answer and answer.found) and context is not None and reading.attributes and not reading.subjects:
+            # 网址多少 after 网上用什么系统: not answered as it stands, it asks something new of what was talked about
+            of_last = replace(reading, subjects=frozenset(context.subjects))
+            if self._route(of_last):
+                words = " ".join(context.words[s][0] for s in sorted(context.subjects) if context.words.get(s))
+                return replace(self._answer(of_last, f"{question} {words}", today), reading=of_last)
+        if answer is not None and (answer.guard or answer.entry_id):  # a deliberate "not stated" stands too
+            return answer
         return replace(self._answer(reading, question, today), reading=reading)
 
     def _answer(self, reading: Reading, question: str, today: dt.date) -> Answer:

@@ -35,7 +35,8 @@ _ASKS_FOR_SELF = re.compile(r"(我|俺|咱|本人)(?!们)[^，。,.？?]{0,4}"
                             r"[^，。,.？?]{0,3}(申?报|申请|参评|参加|条件|资格)"
                             r"|\b(can|could|may) i (apply|be recommended|be nominated)|\bam i (eligible|qualified)")
 # After a verdict, the asker pushing back on it or asking what a fact changes (也不行吗, 这个影响吗, 是这样吗).
-_PUSHBACK = re.compile(r"也不行|不行吗|影响吗|有影响|影响不|不影响吧|有没有影响|是这样吗|是真的吗|难道|"
+_PUSHBACK = re.compile(r"^(可|可是|但是|但)(我|他|她)|也不行|不行吗|影响吗|有影响|影响不|不影响吧|有没有影响|"
+                       r"是这样吗|是真的吗|难道|"
                        r"\b(does (that|it|this) (matter|help|change)|is that (true|right))\b")
 _ASKING = re.compile(r"[?？]|吗|么|呢|吧|怎|咋|如何|什么|啥|哪|谁|(?<![了好十])几(?!次|十|百|千|万)|"
                      r"多少|能否|是否|可否|可不可以|能不能|"
@@ -113,9 +114,11 @@ class Chat:
         # one fact with a question is about the asker when they say so (我, 他, my); 教授牵头的报告能算吗 is not
         about_someone = len(stated) >= 2 or bool(_SOMEONE.search(text))
         # after a verdict, asking again about their chances (真一点机会都没有？) asks for the verdict again
-        elsewhere = {s for s in reading.subjects if s.split(".")[0] not in ("track", "topic", "org")}
-        again = state.personal and bool(reading.attributes & ASKS_PERSONAL or _PUSHBACK.search(reading.text)) \
-            and not other_topic and not elsewhere
+        elsewhere = {s for s in reading.subjects if s.split(".")[0] not in ("track", "topic", "org", "code")}
+        told = state.personal or not state.statement.empty  # a verdict given, or facts told, earlier
+        pushes_back = bool(_PUSHBACK.search(reading.text))
+        asks_again = (state.personal and bool(reading.attributes & ASKS_PERSONAL)) or pushes_back
+        again = told and asks_again and not other_topic and not elsewhere
         # who is asked about beside another question (我爸眼神不好，我能不能用手机替他填: a man) is not a case told
         one_aside = stated == {"gender"} and bool(other_topic)
         personal = adds_facts or only_states or asks_for_self or again or (bool(stated) and (

@@ -25,6 +25,10 @@ _INTENT = re.compile(r"((想|准备|打算|计划|争取|希望|等我?|还没)(
                      r"|(?<![已经过])考)\s*$")
 # A fact word followed by these was not reached (高级技师还没评下来, 副高没评上).
 _NOT_YET = re.compile(r"\s*(还|都|也|仍)?(没|没有|未|不)(评|拿|考|批|下来|到手|取得|获得|下|过)")
+# 他…是 before a kind of person (他2018年就已经是享受国务院政府特殊津贴人员了) says he is one: a fact, not a kind.
+_IS_ONE = re.compile(r"(我|他|她|俺|本人)[^，。,.？?！!]{0,14}是")
+# The asker correcting themselves (说得不准, 看错了, 搞混了): of a fact said both ways, the last word holds.
+_CORRECTING = re.compile(r"说得?不准|说错|记错|看错|搞混|搞错|弄错|不对|更正|纠正|correction|i mean|sorry,? i")
 # A fact after these is what others say (听人说女工人50就退休了): hearsay, not the asker's fact.
 _HEARSAY = re.compile(r"(听人说|听说|据说|有人说|人家说|都说|老板说|领导说|单位说)[^，。,.？?！!；;]{0,12}$")
 # A fact of the present said after these is history (以前在部队, 原来是车间主任): not what holds now.
@@ -175,11 +179,12 @@ class StatementReader:
             if name in facts and facts[name] != value:
                 conflicts.add(name)
             facts[name] = value
-            if _CATEGORY.match(folded, end):
+            if _CATEGORY.match(folded, end) and not _IS_ONE.search(folded[max(0, start - 12):end]):
                 categories.append(name)
             else:
                 asserted.add(name)
-        for name in conflicts:
+        corrected = bool(_CORRECTING.search(folded))  # 我说得不准，…证书是高级技师: the value said last holds
+        for name in conflicts - (set(facts) if corrected else set()):
             if name in self._conflict_wins:
                 facts[name] = self._conflict_wins[name]  # 从中级评上了副高: the higher one is the current one
             else:

@@ -325,3 +325,30 @@ def test_pushing_back_on_a_verdict_restates_it(services) -> None:
     first, again = turns(services, "我是副省级领导，有正高职称，能报吗", "可他是院士啊，学术成果特别突出，也不行吗")
     assert first.outcome is not None and first.outcome["outcome"] == "ineligible"
     assert again.outcome is not None and again.outcome["outcome"] == "ineligible"
+
+
+def test_a_correction_within_one_message_keeps_what_is_said_last(services) -> None:
+    said = services.chat.reader.read("哦对了我说得不准，首席技师是厂里聘的岗位，"
+                                     "我自己的职业资格证书是高级技师，不是特级", TODAY)
+    assert said.facts.get("skill_level") == "senior_technician"
+
+
+def test_he_is_one_who_receives_is_a_fact_not_a_kind(services) -> None:
+    *_, last = turns(services, "帮车间一个师傅问问，他是焊工，技师，干了22年，他能报吗",
+                     "我又翻了下档案……他2018年就已经是享受国务院政府特殊津贴人员了")
+    assert last.outcome is not None and last.outcome["outcome"] == "ineligible"
+
+
+def test_what_a_fact_changes_after_facts_told_gets_the_verdict(services) -> None:
+    *_, last = turns(services, "我是省人民医院心外科的主任医师，现在一周还做七八台手术，没担任行政职务",
+                     "医院归省卫健委，卫健委的名额有多少", "对了我还是省政协委员，这个影响吗")
+    assert last.outcome is not None and last.outcome["outcome"] == "review"
+
+
+@pytest.mark.parametrize(("texts", "says"), [
+    (("网上用什么系统", "网址多少"), "另行发送"),  # a new attribute of the topic talked about
+    (("高技能人才的申报材料寄到哪", "电话呢", "那专业技术的呢"), "7676026"),
+])
+def test_a_short_question_asks_of_what_was_talked_about(services, texts, says) -> None:
+    *_, last = turns(services, *texts)
+    assert says in last.answer.answer, last.answer.answer
