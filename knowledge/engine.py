@@ -160,14 +160,13 @@ class Engine:
         return self._ground(reply, reading)
 
     def _understood(self, reading: Reading, question: str) -> float:
-        """How much of what is asked is understood: of the whole question, or of its last clause when that is
-        where it asks (我带了三十多个徒弟，好几个成了技师，这种贡献能算进去吗: the circumstances before it are the
-        asker's own, in their own words)."""
+        """How much of what is asked is understood: of the whole question, or of a clause of it that asks
+        (我带了三十多个徒弟，好几个成了技师，这种贡献能算进去吗: the circumstances around it are the asker's own,
+        in their own words)."""
         clauses = [c for c in _CLAUSE.split(question) if c.strip()]
         whole = self._understood_of(reading, question)
-        if len(clauses) < 2 or not _ASKS.search(clauses[-1]):
-            return whole
-        return max(whole, self._understood_of(reading, clauses[-1]))
+        asking = [c for c in clauses if _ASKS.search(c)] if len(clauses) > 1 else []
+        return max([whole, *(self._understood_of(reading, c) for c in asking)])
 
     def _understood_of(self, reading: Reading, question: str) -> float:
         """The words the reader read, and of the rest, what the index covers, as shares of the text's content
@@ -200,7 +199,9 @@ class Engine:
                 continue
             primary = bool(e.answers) and e.answers[0] in reading.attributes  # what the entry is mainly about
             also = len(reading.subjects & set(e.about))  # the other things named, a track, break a tie
-            scored.append(((len(answered), len(covered), primary, len(covered) / len(e.about), also), e.id, covered))
+            # how much of what the entry is about is named; its track counts only when a track is named
+            core = [a for a in e.about if not a.startswith("track.") or a in reading.subjects] or e.about
+            scored.append(((len(answered), len(covered), primary, len(covered) / len(core), also), e.id, covered))
         if not scored:
             # only where the asker is was named (我们县级单位…倾斜吗): what is asked decides, as with no subject
             if all(s.split(".")[0] in _WHERE for s in reading.subjects):

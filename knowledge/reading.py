@@ -65,13 +65,15 @@ class Reading:
 _PERSONAL_AFTER = re.compile(r"^\s*年?\s*(\d{1,2}\s*月\s*)?(\d{1,2}\s*[日号]\s*)?[^，。？?！!,]{0,4}?"
                              r"(我(?!省|市|县|区|们|单位|院|校|厅|局|国)|他|她|就|已经|已|出生|生人|生的|年生|生|评上|评的|评为|获|拿|取得|"
                              r"参加工作|参工|工作|入职|毕业|退休|退|辞|调|转|做的|搞的|完成|发表|主持|以前|之前|左右|前后|开始工作|开始干|开始从事|到现在|至今|以来|起|"
-                             r"那会|的时候|当上|晋升|考|报过|申报过|报了|参评过|没选上|没评上|落选|评过|推荐过|享受|经过)")
+                             r"那会|的时候|当上|晋升|考|报过|申报过|报了|参评过|没选上|没评上|落选|评过|推荐过|享受|经过|"
+                             r"那个|那项|那篇|的课题|的项目|的成果|的论文|的专利)")
 # 我是1969年的, 男，1978年的，能报吗: a year said of a person (their birth), not of a round.
 _PERSONAL_OF = re.compile(r"^\s*年?的\s*($|[，。,.！!？?、；;\s]|人)")
 _LATIN = re.compile(r"[a-z]")
 _PLAIN = "-"  # the tag of words that ask nothing
 _YEAR = re.compile(r"(?<!\d)(20[0-4]\d|19\d\d)(?!\d)")
-_EN_PERSONAL = re.compile(r"(born|since|retired|promoted|graduated|joined|received)\W+(in\W+|on\W+)?([a-z]+\W+)?$")
+_EN_PERSONAL = re.compile(r"(born|since|retired|promoted|graduated|joined|received|returned|came back|came|moved|"
+                          r"arrived)\W+(in\W+|on\W+|to china in\W+|to shanxi in\W+)?([a-z]+\W+)?$")
 
 
 class Reader:

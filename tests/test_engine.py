@@ -279,3 +279,15 @@ def test_a_late_date_with_materials_asks_whether_they_are_still_taken(services) 
 ])
 def test_what_is_asked_in_the_last_clause_routes_past_the_askers_own_words(services, question, entry) -> None:
     assert services.engine.ask(question, dt.date(2024, 4, 1)).entry_id == entry
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    # any clause that asks may be what is asked (这种还算不算？ between the circumstances and hearsay)
+    ("我们总工同时挂着公司副总经理，还天天泡在车间搞技术，这种还算不算？听说当领导的不能报", "criterion.not_leader"),
+    ("老实说我们总工没发过几篇论文，主要是搞实际生产工艺改进的，这个是不是硬伤？", "cond.no_only_papers"),
+    # the asker's own work in a year (2017年那个课题) is not another round
+    ("业绩算几年内的？我2017年那个课题还算吗", "cond.recent5y"),
+    ("I don't hold a Chinese 职称 (professional title) — is that disqualifying?", "criterion.senior_title"),
+])
+def test_judgements_asked_in_the_askers_words_are_routed(services, question: str, entry: str) -> None:
+    assert services.engine.ask(question, dt.date(2024, 4, 1)).entry_id == entry
