@@ -38,6 +38,9 @@ _GENERIC = frozenset({"eligibility", "conditions", "materials", "procedure"})
 # Attributes asked of the asker's own description (我搞小杂粮育种…这能算哪一条): the rest of the question is their
 # work in their words, so how much of it the index knows does not decide whether the routed condition answers.
 _DESCRIBED = frozenset({"fits"})
+# Values the notice gives for some things and not others (how many copies, places, days, by when): asked of a
+# topic that has none, the neighbour's value is the wrong answer.
+_VALUES = frozenset({"copies", "quota", "count", "duration", "deadline"})
 # Subject families that say where the asker is, not what they ask about.
 _WHERE = ("place",)
 # Subject families specific enough to route a question that names no attribute (公示 alone, P6 alone).
@@ -156,8 +159,22 @@ class Engine:
         if routed and (self._understood(reading, question) >= self.t.route_coverage or reading.attributes & _DESCRIBED):
             answers = [self.answer_entry(owner, today, reading.english, score=ranking.overall) for owner in routed]
             return self._ground(answers[0] if len(answers) == 1 else _together(answers), reading)
+        if not routed and self._unheld(reading):
+            return self._refuse(reading.english, score=ranking.overall, reading=reading, say="not_stated")
         reply = self._decide(ranking, reading, today)
         return self._ground(reply, reading)
+
+    def _unheld(self, reading: Reading) -> bool:
+        """A particular thing asked of a topic the notice speaks of, where no entry about the topic answers it
+        though others answer it of other topics (正式函要交几份, 光盘要刻几张): the notice does not state that pair,
+        and a neighbour's value must not be borrowed."""
+        asked = reading.attributes & _VALUES
+        topics = {s for s in reading.subjects if s.startswith("topic.")}
+        if not asked or not topics:
+            return False
+        about = [e for e in self.kb.faq if e.kind == "answer" and topics & set(e.about)]
+        return bool(about) and not any(asked & set(e.answers) for e in about) \
+            and any(asked & set(e.answers) for e in self.kb.faq if e.kind == "answer")
 
     def _understood(self, reading: Reading, question: str) -> float:
         """How much of what is asked is understood: of the whole question, or of a clause of it that asks

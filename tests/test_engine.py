@@ -291,3 +291,17 @@ def test_what_is_asked_in_the_last_clause_routes_past_the_askers_own_words(servi
 ])
 def test_judgements_asked_in_the_askers_words_are_routed(services, question: str, entry: str) -> None:
     assert services.engine.ask(question, dt.date(2024, 4, 1)).entry_id == entry
+
+
+@pytest.mark.parametrize("question", [
+    "正式函要交几份？原件一份够吗",  # copies are given for the form and the proof, not the letter
+    "组织专家评议的时候专家至少要几个人？",  # the panel's size: none given
+])
+def test_a_value_asked_of_a_topic_that_has_none_is_not_borrowed(services, question: str) -> None:
+    answer = services.engine.ask(question, dt.date(2024, 4, 1))
+    assert not answer.found and "没有写" in answer.answer, answer.answer
+
+
+def test_a_value_asked_of_a_topic_that_has_it_is_answered(services) -> None:
+    answer = services.engine.ask("信息表要几份", dt.date(2024, 4, 1))
+    assert answer.found and answer.entry_id == "mat.info_form"
