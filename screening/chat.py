@@ -35,8 +35,8 @@ _ASKS_FOR_SELF = re.compile(r"(我|俺|咱|本人)(?!们)[^，。,.？?]{0,4}"
                             r"[^，。,.？?]{0,3}(申?报|申请|参评|参加|条件|资格)"
                             r"|\b(can|could|may) i (apply|be recommended|be nominated)|\bam i (eligible|qualified)")
 # After a verdict, the asker pushing back on it or asking what a fact changes (也不行吗, 这个影响吗, 是这样吗).
-_PUSHBACK = re.compile(r"^(可|可是|但是|但)(我|他|她)|也不行|不行吗|影响吗|有影响|影响不|不影响吧|有没有影响|"
-                       r"是这样吗|是真的吗|难道|"
+_PUSHBACK = re.compile(r"(^|[，,。；;])(可|可是|但是|但)(我|他|她)|也不行|不行吗|"
+                       r"影响吗|有影响|影响不|不影响吧|有没有影响|是这样吗|是真的吗|难道|"
                        r"\b(does (that|it|this) (matter|help|change)|is that (true|right))\b")
 _ASKING = re.compile(r"[?？]|吗|么|呢|吧|怎|咋|如何|什么|啥|哪|谁|(?<![了好十])几(?!次|十|百|千|万)|"
                      r"多少|能否|是否|可否|可不可以|能不能|"

@@ -31,7 +31,7 @@ def turns(services, *texts: str):
 # ------------------------------------------------------------------------------------------ facts stated
 @pytest.mark.parametrize(("text", "facts"), [
     # titles by their naming rules, not only by list (says_patterns in questions.toml)
-    ("我是县文化馆的副研究馆员", {"senior_title": True}),
+    ("我是县文化馆的副研究馆员", {"senior_title": True, "employed": True}),
     ("我是副主任中医师", {"senior_title": True}),
     ("单位里的二级演员", {"senior_title": True}),
     ("我是主治医师", {"senior_title": False}),
@@ -310,6 +310,8 @@ def test_a_follow_up_gets_the_same_answer_in_every_process() -> None:
     ("我在市政府上班，副高职称", {"senior_title": True, "employed": True, "government_staff": True}),
     ("虽然是领导班子成员，但还是亲自牵头搞研发项目", {"leader_not_practicing": False}),
     ("没当过护士长啥的领导", {"leader_not_practicing": False}),
+    ("俺是华阳集团一矿的综采维修电工，在井下干了26年了", {"employed": True, "years_in_occupation": 26}),
+    ("I'm vice dean of the School of Chemistry at Shanxi University, 教授", {"senior_title": True, "employed": True}),
     ("我兼着剧院的业务副院长，不过照样登台演出", {"leader_not_practicing": False}),
 ])
 def test_contradictions_hearsay_and_more_wordings_of_a_fact(services, text: str, facts: dict) -> None:
