@@ -29,6 +29,8 @@ _NOT_YET = re.compile(r"\s*(还|都|也|仍)?(没|没有|未|不)(评|拿|考|�
 _IS_ONE = re.compile(r"(我|他|她|俺|本人)[^，。,.？?！!]{0,14}是")
 # The asker correcting themselves (说得不准, 看错了, 搞混了): of a fact said both ways, the last word holds.
 _CORRECTING = re.compile(r"说得?不准|说错|记错|看错|搞混|搞错|弄错|不对|更正|纠正|correction|i mean|sorry,? i")
+# Another scheme named right after a fact word (享受过 山西省政府特殊津贴, 省级津贴): the fact is not about this one.
+_OTHER_SCHEME = re.compile(r"[^，。,.？?！!]{0,4}?(山西)?(省|市|县|区)(政府|级|里|委)?的?(特殊)?(津贴|特贴)")
 # A fact after these is what others say (听人说女工人50就退休了): hearsay, not the asker's fact.
 _HEARSAY = re.compile(r"(听人说|听说|据说|有人说|人家说|都说|老板说|领导说|单位说)[^，。,.？?！!；;]{0,12}$")
 # A fact of the present said after these is history (以前在部队, 原来是车间主任): not what holds now.
@@ -167,6 +169,8 @@ class StatementReader:
                 continue
             if name in self._present and _PAST.search(folded[max(0, start - 8):start]):
                 continue
+            if _OTHER_SCHEME.match(folded, end):
+                continue  # 享受过山西省政府特殊津贴: another scheme's allowance, not this one
             negated = bool(_NEGATION.search(folded[max(0, start - 6):start]) or _NOT_YET.match(folded, end))
             if name == "claim":
                 if not negated:

@@ -310,6 +310,8 @@ def test_a_follow_up_gets_the_same_answer_in_every_process() -> None:
     ("我在市政府上班，副高职称", {"senior_title": True, "employed": True, "government_staff": True}),
     ("虽然是领导班子成员，但还是亲自牵头搞研发项目", {"leader_not_practicing": False}),
     ("没当过护士长啥的领导", {"leader_not_practicing": False}),
+    ("我2019年享受过山西省政府特殊津贴，这个算不算已享受？", {}),  # another scheme's allowance
+    ("我现在是班组长，还天天上手焊，影响吗", {"leader_not_practicing": False}),
     ("俺是华阳集团一矿的综采维修电工，在井下干了26年了", {"employed": True, "years_in_occupation": 26}),
     ("I'm vice dean of the School of Chemistry at Shanxi University, 教授", {"senior_title": True, "employed": True}),
     ("我兼着剧院的业务副院长，不过照样登台演出", {"leader_not_practicing": False}),
