@@ -128,20 +128,30 @@ class Engine:
             if self._route(alone):
                 followed, borrowed = alone, " ".join(w for s in sorted(alone.subjects - reading.subjects)
                                                      for w in followed.words.get(s, [])[:1])
-        answer = None
+        of_last = None
+        if context is not None and reading.attributes and not reading.subjects:
+            # 网址多少 after 网上用什么系统, room number? after the skilled office: something asked of what was talked
+            # about, when the notice has it
+            of_last = replace(reading, subjects=frozenset(context.subjects))
+            of_last = of_last if self._route(of_last) else None
+        if of_last is not None and reading.attributes - _GENERIC:  # a particular thing asked: of the last topic
+            return self._of_last(of_last, question, context, today)
         if followed is not reading:
             answer = replace(self._answer(followed, f"{question} {borrowed}", today), reading=followed)
-            if answer.found:
-                return answer
-        if not (answer and answer.found) and context is not None and reading.attributes and not reading.subjects:
-            # 网址多少 after 网上用什么系统: not answered as it stands, it asks something new of what was talked about
-            of_last = replace(reading, subjects=frozenset(context.subjects))
-            if self._route(of_last):
-                words = " ".join(context.words[s][0] for s in sorted(context.subjects) if context.words.get(s))
-                return replace(self._answer(of_last, f"{question} {words}", today), reading=of_last)
-        if answer is not None and (answer.guard or answer.entry_id):  # a deliberate "not stated" stands too
+        else:
+            answer = replace(self._answer(reading, question, today), reading=reading)
+        if answer.found:
+            return answer
+        if of_last is not None:  # 材料…还能退回来吗 is answered alone; when nothing is, the last topic decides
+            return self._of_last(of_last, question, context, today)
+        if followed is reading or answer.guard or answer.entry_id:  # a deliberate "not stated" stands too
             return answer
         return replace(self._answer(reading, question, today), reading=reading)
+
+    def _of_last(self, reading: Reading, question: str, context: Topic | None, today: dt.date) -> Answer:
+        said = context.words if context else {}
+        words = " ".join(said[s][0] for s in sorted(reading.subjects) if said.get(s))
+        return replace(self._answer(reading, f"{question} {words}", today), reading=reading)
 
     def _answer(self, reading: Reading, question: str, today: dt.date) -> Answer:
         if not re.search(r"\w", reading.text):

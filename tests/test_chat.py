@@ -356,3 +356,8 @@ def test_what_a_fact_changes_after_facts_told_gets_the_verdict(services) -> None
 def test_a_short_question_asks_of_what_was_talked_about(services, texts, says) -> None:
     *_, last = turns(services, *texts)
     assert says in last.answer.answer, last.answer.answer
+
+
+def test_a_short_question_answered_alone_keeps_its_own_answer(services) -> None:
+    *_, last = turns(services, "截止时间是哪天", "电子版也是这个时间吗", "材料交上去以后还能退回来吗")
+    assert "不再回退" in last.answer.answer, last.answer.answer
