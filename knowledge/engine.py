@@ -117,7 +117,10 @@ class Engine:
     def _in_context(self, question: str, today: dt.date, context: Topic | None, hints: frozenset[str]) -> Answer:
         reading = self.read(question)
         # the asker's own facts fill a family the question leaves open (their track; the condition they claim)
-        added = {h for h in hints if not any(s.startswith(h.split(".")[0] + ".") for s in reading.subjects)}
+        # (a place or office named says whose answer is wanted: 市里那个科电话 is the city's, whatever the track)
+        named_where = any(s.split(".")[0] in ("office", "place") for s in reading.subjects)
+        added = {h for h in hints if not any(s.startswith(h.split(".")[0] + ".") for s in reading.subjects)
+                 and not (named_where and h.startswith("track."))}
         if added:
             reading = replace(reading, subjects=reading.subjects | added)
         reading = _numbered_condition(reading, context)

@@ -361,3 +361,8 @@ def test_a_short_question_asks_of_what_was_talked_about(services, texts, says) -
 def test_a_short_question_answered_alone_keeps_its_own_answer(services) -> None:
     *_, last = turns(services, "截止时间是哪天", "电子版也是这个时间吗", "材料交上去以后还能退回来吗")
     assert "不再回退" in last.answer.answer, last.answer.answer
+
+
+def test_a_place_named_decides_whose_contact_whatever_the_askers_track(services) -> None:
+    *_, last = turns(services, "我是厂里的高级技师，干了19年，能报高技能人才不", "市里那个科电话多少")
+    assert "2293393" in last.answer.answer, last.answer.answer
