@@ -314,6 +314,7 @@ def test_a_follow_up_gets_the_same_answer_in_every_process() -> None:
     ("我现在是班组长，还天天上手焊，影响吗", {"leader_not_practicing": False}),
     ("俺是华阳集团一矿的综采维修电工，在井下干了26年了", {"employed": True, "years_in_occupation": 26}),
     ("I'm vice dean of the School of Chemistry at Shanxi University, 教授", {"senior_title": True, "employed": True}),
+    ("I have been a full professor at Shanxi University since then", {"senior_title": True, "employed": True}),
     ("我兼着剧院的业务副院长，不过照样登台演出", {"leader_not_practicing": False}),
 ])
 def test_contradictions_hearsay_and_more_wordings_of_a_fact(services, text: str, facts: dict) -> None:
@@ -366,3 +367,9 @@ def test_a_short_question_answered_alone_keeps_its_own_answer(services) -> None:
 def test_a_place_named_decides_whose_contact_whatever_the_askers_track(services) -> None:
     *_, last = turns(services, "我是厂里的高级技师，干了19年，能报高技能人才不", "市里那个科电话多少")
     assert "2293393" in last.answer.answer, last.answer.answer
+
+
+def test_a_foreign_citizen_is_told_the_overseas_rule(services) -> None:
+    reply, = turns(services, "Hello. I am a US citizen (Chinese-born) and a full professor at Shanxi University. "
+                   "Am I even eligible to be nominated?")
+    assert reply.outcome is not None and "foreign nationals included" in reply.answer.answer
