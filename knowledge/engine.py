@@ -108,11 +108,16 @@ class Engine:
             hints: frozenset[str] = frozenset()) -> Answer:
         """Decide: answer, clarify or refuse. ``context`` is the conversation's last topic (a follow-up takes
         what it leaves out from it); ``hints`` are subjects the asker's own facts imply (a track)."""
+        return self._in_context(self.as_meant(question), today, context, hints)
+
+    def as_meant(self, question: str) -> str:
+        """The question as meant when it was typed by sound (才料 for 材料, 公物员 for 公务员) and the meant words
+        explain more of it; else as typed."""
         typed = self.read(question)
-        corrected = self.sounds.correct(typed.text, typed.spans)  # typed by sound (才料 for 材料): read as meant
+        corrected = self.sounds.correct(typed.text, typed.spans)
         if corrected is not None and _explained(self.read(corrected)) > _explained(typed):
-            question = corrected
-        return self._in_context(question, today, context, hints)
+            return corrected
+        return question
 
     def _in_context(self, question: str, today: dt.date, context: Topic | None, hints: frozenset[str]) -> Answer:
         reading = self.read(question)

@@ -132,14 +132,14 @@ class Reader:
         spans = [s for s in spans if not any(p <= s[0] and s[1] <= e and e - p > s[1] - s[0] for p, e, _, _ in matched)]
         spans = sorted(spans + matched)
         plain = tuple(s[3] for s in spans if s[2] == _PLAIN)
+        read = tuple((start, end) for start, end, _, _ in spans)  # plain words too: read, not to be re-read by sound
         spans = [s for s in spans if s[2] != _PLAIN]
         for _, _, tag, word in spans:
             found.setdefault(tag, []).append(word)
         attributes = frozenset(t[2:] for t in found if t.startswith("a:"))
         subjects = frozenset(t[2:] for t in found if t.startswith("s:"))
         words = {t[2:]: w for t, w in found.items()}
-        return Reading(text, english, attributes, subjects, self._round_years(text, base_year), words,
-                       tuple((start, end) for start, end, _, _ in spans), plain)
+        return Reading(text, english, attributes, subjects, self._round_years(text, base_year), words, read, plain)
 
     def _round_years(self, text: str, base_year: int) -> frozenset[int]:
         """Years that name a round: written out (2022年的名额) or relative (去年), not the asker's own."""

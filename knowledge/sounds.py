@@ -57,8 +57,9 @@ class Sounds:
         out, i, changed = [], 0, False
         while i < len(text):
             match = self._word_at(text, i)
-            if match is not None and any(s < i + len(match) and i < e for s, e in keep) \
-                    and match != text[i:i + len(match)]:
+            # a word read as typed may grow into a longer one (技师 in 高集技师), never be cut (公示 across 办公室)
+            if match is not None and match != text[i:i + len(match)] and any(
+                    s < i + len(match) and i < e and not (i <= s and e <= i + len(match)) for s, e in keep):
                 match = None
             if match is not None:
                 out.append(match)
@@ -77,6 +78,10 @@ class Sounds:
         best = None
         for word, sounds in self._index.get(first, ()):
             span = text[i:i + len(word)]
+            # a two-character word keeps one character as typed (才料, 明额): with neither (其实, 既是 for 技师) it is
+            # another word that sounds alike, not a slip
+            if len(span) == len(word) == 2 and span != word and span[0] != word[0] and span[1] != word[1]:
+                continue
             if len(span) == len(word) and (best is None or len(word) > len(best)) and all(
                     self._typed.get(ch, "") in sounds[k] for k, ch in enumerate(span)):
                 best = word

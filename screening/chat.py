@@ -93,9 +93,10 @@ class Chat:
     def reply(self, state: ChatState | None, text: str, today: dt.date, now: dt.datetime) -> ChatReply:
         if state is None or state.at is None or now - state.at > EXPIRY:
             state = ChatState()
-        said = self.reader.read(text, today)
+        meant = self.engine.as_meant(text)  # 我是公物员: the facts as meant, typed by sound
+        said = self.reader.read(meant, today)
         statement = state.statement.merged(said)
-        reading = self.engine.read(text)
+        reading = self.engine.read(meant)
         # a track named alone is the topic of a question (专技人才申报条件), not a fact about the asker; an honour
         # alone is a question about the condition it meets (获得五一劳动奖章的工人可以申报吗)
         stated = set(said.facts) - {"track", "achievements"} - set(said.categories) | (

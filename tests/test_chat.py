@@ -373,3 +373,12 @@ def test_a_foreign_citizen_is_told_the_overseas_rule(services) -> None:
     reply, = turns(services, "Hello. I am a US citizen (Chinese-born) and a full professor at Shanxi University. "
                    "Am I even eligible to be nominated?")
     assert reply.outcome is not None and "foreign nationals included" in reply.answer.answer
+
+
+@pytest.mark.parametrize(("text", "outcome"), [
+    ("我是公物员，在单位也一直搞技术，能申报吗？", "ineligible"),  # 公务员 typed by sound: the exclusion still applies
+    ("我在党政机官上班，平时做的也是专业工作，这种能报特贴吗？", "ineligible"),
+])
+def test_facts_typed_by_sound_are_read_as_meant(services, text: str, outcome: str) -> None:
+    reply, = turns(services, text)
+    assert reply.outcome is not None and reply.outcome["outcome"] == outcome

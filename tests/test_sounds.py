@@ -48,3 +48,14 @@ def test_a_polyphone_keeps_every_reading() -> None:
     usual, also = sound_table.load()
     assert usual["材"] == "cai" and usual["行"] in {"xing", "hang"}
     assert {usual["行"], *also["行"]} >= {"xing", "hang"}
+
+
+@pytest.mark.parametrize(("typed", "meant"), [
+    ("我既有高级职称又有高集技师证", "我既有高级职称又有高级技师证"),  # a word read as typed grows into a longer one
+    ("这次选拔是不是主要看论闻数量？", "这次选拔是不是主要看论文数量?"),
+    ("其实也不是完全不干", "其实也不是完全不干"),  # 其实 is a word of its own, not 技师 typed by sound
+    ("我既是高级工程师", "我既是高级工程师"),
+    ("我是国企的高级会计师", "我是国企的高级会计师"),  # another title, not 技师
+])
+def test_what_is_restored_by_sound_and_what_is_left(services, typed: str, meant: str) -> None:
+    assert services.engine.as_meant(typed) == meant
