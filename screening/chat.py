@@ -132,7 +132,7 @@ class Chat:
             employer = bool(reading.subjects & {"org.nonpublic", "org.overseas"})
             answer = self._verdict_answer(judged, statement, reading.english, employer)
             if other_topic:  # it also asks something else (年轻人有优势吗): answer that too
-                also = self.engine.ask(text, today)
+                also = self.engine.ask(meant, today)
                 if also.found and also.kind == "answer" and also.entry_id not in ("personal", None):
                     answer = Answer(True, f"{answer.answer}\n\n{also.answer}",
                                     list(dict.fromkeys([*answer.sources, *also.sources])),
@@ -146,7 +146,7 @@ class Chat:
                           {"track.skilled"} if statement.facts.get("skill_level") in ("senior_technician",
                                                                                        "principal_technician")
                           else set()) | {f"code.{c}" for c in said.facts.get("achievements", ())[:1]}
-        answer = self.engine.ask(text, today, context=state.topic, hints=hints)
+        answer = self.engine.ask(meant, today, context=state.topic, hints=hints)
         topic = topic_of(answer.reading) if answer.reading is not None and answer.found else None
         new_state = ChatState(topic or state.topic, statement, False, now)
         return ChatReply(answer, verdict(statement, self.criteria).profile if not statement.empty else {}, None,
