@@ -305,3 +305,10 @@ def test_a_value_asked_of_a_topic_that_has_none_is_not_borrowed(services, questi
 def test_a_value_asked_of_a_topic_that_has_it_is_answered(services) -> None:
     answer = services.engine.ask("信息表要几份", dt.date(2024, 4, 1))
     assert answer.found and answer.entry_id == "mat.info_form"
+
+
+def test_a_documents_number_is_asked_apart_from_its_date(services) -> None:
+    number = services.engine.ask("市里转发文件的文号是多少", dt.date(2024, 4, 1))
+    assert number.entry_id == "meta.number" and "41号" in number.answer
+    deadline = services.engine.ask("市里报到省厅的截止时间是哪天", dt.date(2024, 4, 1))
+    assert deadline.entry_id != "meta.issued" and "5月10日" in deadline.answer
