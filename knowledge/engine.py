@@ -25,7 +25,7 @@ from knowledge.loader import KnowledgeBase
 from knowledge.models import FaqEntry
 from knowledge.normalize import fold
 from knowledge.phrasebook import Phrasebook, phrases
-from knowledge.reading import Reader, Reading
+from knowledge.reading import ASKING, Reader, Reading
 from knowledge.render import Renderer, render_contact
 from knowledge.retrieval import CLAUSE_PREFIX, Candidate, Ranking, Retriever, Thresholds
 from knowledge.sounds import Sounds
@@ -200,7 +200,7 @@ class Engine:
         in their own words)."""
         clauses = [c for c in _CLAUSE.split(question) if c.strip()]
         whole = self._understood_of(reading, question)
-        asking = [c for c in clauses if _ASKS.search(c)] if len(clauses) > 1 else []
+        asking = [c for c in clauses if ASKING.search(c)] if len(clauses) > 1 else []
         return max([whole, *(self._understood_of(reading, c) for c in asking)])
 
     def _understood_of(self, reading: Reading, question: str) -> float:
@@ -451,10 +451,8 @@ def _explained(reading: Reading) -> int:
     return sum(len(w) for words in reading.words.values() for w in words)
 
 
-# Clauses of a question, and the words that make one ask (the last clause that asks is what is asked).
+# The clauses of a question (any clause that asks may be what is asked).
 _CLAUSE = re.compile(r"[，。！？；,.!?;]+")
-_ASKS = re.compile(r"吗|呢|什么|怎么|咋|哪|几|多少|能不能|会不会|有没有|算不算|是不是|可不可以|行不行|\?|"
-                   r"\b(how|what|which|when|where|who|does|do|is|are|can|could)\b", re.IGNORECASE)
 _ORDINAL = re.compile(r"第\s*([1-9一二三四五六七八九])\s*(条|项|款|个条件)|条件\s*([1-9])(?!\d)"
                       r"|条件([一二三四五六七八九])(?=[是呢吗的讲说，。,?？\s]|$)"
                       r"|\b(?:condition|criterion|item|no\.?)\s*([1-9])\b")

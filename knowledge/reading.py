@@ -69,6 +69,10 @@ _PERSONAL_AFTER = re.compile(r"^\s*年?\s*(\d{1,2}\s*月\s*)?(\d{1,2}\s*[日号]
                              r"那个|那项|那篇|的课题|的项目|的成果|的论文|的专利)")
 # 我是1969年的, 男，1978年的，能报吗: a year said of a person (their birth), not of a round.
 _PERSONAL_OF = re.compile(r"^\s*年?的\s*($|[，。,.！!？?、；;\s]|人)")
+# Words that make a text ask something (吗, 什么, 算不算, how …); 几 said of an amount (推广了几项, 好几) asks nothing.
+ASKING = re.compile(r"[?？]|吗|么|呢|吧|怎|咋|如何|什么|啥|哪|谁|(?<![了好十])几(?!次|十|百|千|万)|多少|能否|是否|可否|"
+                    r"可不可以|能不能|会不会|算不算|是不是|有没有|行不行|"
+                    r"\b(how|what|which|when|where|who|why|can|could|does|do|is|are|should|may)\b", re.IGNORECASE)
 _LATIN = re.compile(r"[a-z]")
 _PLAIN = "-"  # the tag of words that ask nothing
 _YEAR = re.compile(r"(?<!\d)(20[0-4]\d|19\d\d)(?!\d)")

@@ -17,6 +17,7 @@ from typing import Any
 from knowledge.context import Topic, topic_of
 from knowledge.engine import Answer, Engine
 from knowledge.phrasebook import Phrasebook, phrases
+from knowledge.reading import ASKING
 from screening.personal import Verdict, excluding, verdict
 from screening.rules import Criteria
 from screening.statements import BirthRange, Statement, StatementReader
@@ -38,10 +39,6 @@ _ASKS_FOR_SELF = re.compile(r"(我|俺|咱|本人)(?!们)[^，。,.？?]{0,4}"
 _PUSHBACK = re.compile(r"(^|[，,。；;])(可|可是|但是|但)(我|他|她)|也不行|不行吗|"
                        r"影响吗|有影响|影响不|不影响吧|有没有影响|是这样吗|是真的吗|难道|"
                        r"\b(does (that|it|this) (matter|help|change)|is that (true|right))\b")
-_ASKING = re.compile(r"[?？]|吗|么|呢|吧|怎|咋|如何|什么|啥|哪|谁|(?<![了好十])几(?!次|十|百|千|万)|"
-                     r"多少|能否|是否|可否|可不可以|能不能|"
-                     r"是不是|有没有|"
-                     r"\b(how|what|which|when|where|who|why|can|could|does|do|is|are|should|may)\b")
 
 
 @dataclass(frozen=True)
@@ -105,11 +102,11 @@ class Chat:
         # after a verdict, a fact the asker adds (还拿过全国技术能手, 不对，我是1969年的) updates it, and whatever
         # else the turn asks is answered beside it (I'm male, born 1972; who organises it?)
         adds_facts = state.personal and bool(stated | set(said.facts.get("achievements", ())) or (
-            said.pointers and not _ASKING.search(reading.text)))  # …and goes on describing their work
+            said.pointers and not ASKING.search(reading.text)))  # …and goes on describing their work
         describes_self = len(stated) >= 2 and not other_topic - {"priority", "days_left"}
         # 我是高级技师, 我是搞水利的: facts or a field told, nothing asked (no attribute read, no question word)
         only_states = bool(stated or (said.pointers and _FIRST_PERSON.search(text))) and not reading.attributes \
-            and not said.categories and not _ASKING.search(reading.text)
+            and not said.categories and not ASKING.search(reading.text)
         # 我能不能报: the asker asks about themselves, though they have said nothing yet
         asks_for_self = bool(_ASKS_FOR_SELF.search(reading.text))
         # one fact with a question is about the asker when they say so (我, 他, my); 教授牵头的报告能算吗 is not
@@ -126,7 +123,7 @@ class Chat:
             (bool(reading.attributes & ASKS_PERSONAL) and about_someone and not one_aside) or excluding(said)
             or describes_self))
         # after a verdict, facts told, nothing asked (是1970年3月的，身份证上写的): no other service's question
-        telling = adds_facts and not _ASKING.search(reading.text)
+        telling = adds_facts and not ASKING.search(reading.text)
         if personal and (telling or self.engine.guards.check(reading, self.engine.base_year) is None):
             judged = verdict(statement, self.criteria)
             employer = bool(reading.subjects & {"org.nonpublic", "org.overseas"})
