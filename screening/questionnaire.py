@@ -112,9 +112,13 @@ class Done:
 Step = Question | Done
 
 
-def load_questions() -> tuple[list[_QuestionSpec], _Vocabulary]:
+def _questions_toml() -> dict[str, Any]:
+    return tomllib.loads(resources.files("screening").joinpath("data/questions.toml").read_text("utf-8"))
+
+
+def load_questions(raw: dict[str, Any] | None = None) -> tuple[list[_QuestionSpec], _Vocabulary]:
     """The self-check's questions and its typed-answer words, validated."""
-    raw = tomllib.loads(resources.files("screening").joinpath("data/questions.toml").read_text("utf-8"))
+    raw = raw if raw is not None else _questions_toml()
     try:
         return [_QuestionSpec.model_validate(q) for q in raw["questions"]], _Vocabulary.model_validate(raw["typed"])
     except (KeyError, ValidationError) as exc:
@@ -131,8 +135,8 @@ class _FreeText(BaseModel):
 
 def statement_reader(criteria: Criteria) -> StatementReader:
     """The reader of free-text facts, from the questions' ``says`` and the achievement options' ``words``."""
-    specs, _ = load_questions()
-    raw = tomllib.loads(resources.files("screening").joinpath("data/questions.toml").read_text("utf-8"))
+    raw = _questions_toml()
+    specs, _ = load_questions(raw)
     extra: dict[str, dict[str, list[str]]] = raw.get("extra_says", {})
     kinds = {s.field: "bool" if s.options and isinstance(s.options[0].value, bool) else s.kind for s in specs}
     kinds.update({name: "bool" for name in extra})

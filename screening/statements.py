@@ -165,8 +165,8 @@ class StatementReader:
             if value is None or _INTENT.search(folded[max(0, start - 5):start]) \
                     or folded.startswith(("之后", "以后"), end) \
                     or _QUOTING.search(folded[max(0, start - 12):start]) \
-                    or _HEARSAY.search(folded[max(0, start - 16):start]):  # 享受了特贴之后: a supposition
-                continue
+                    or _HEARSAY.search(folded[max(0, start - 16):start]):
+                continue  # a plan, a supposition (享受了特贴之后), the rule asked about, or what others say
             if name in self._present and _PAST.search(folded[max(0, start - 8):start]):
                 continue
             if _OTHER_SCHEME.match(folded, end):
