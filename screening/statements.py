@@ -231,7 +231,9 @@ class StatementReader:
         if m := _BORN_EN.search(text):
             year = int(m.group(2) or m.group(3))
             month = m.group(1)
-            return _month(year, _MONTHS_EN.index(month) + 1) if month in _MONTHS_EN else _year(year)
+            number = next((i + 1 for i, name in enumerate(_MONTHS_EN) if month and len(month) >= 3
+                           and name.startswith(month)), None)  # December or Dec
+            return _month(year, number) if number else _year(year)
         age = None
         if m := _AGE.search(text):
             age = cn_number(m.group(1) or m.group(2) or m.group(3))

@@ -382,3 +382,18 @@ def test_a_foreign_citizen_is_told_the_overseas_rule(services) -> None:
 def test_facts_typed_by_sound_are_read_as_meant(services, text: str, outcome: str) -> None:
     reply, = turns(services, text)
     assert reply.outcome is not None and reply.outcome["outcome"] == outcome
+
+
+@pytest.mark.parametrize(("texts", "says"), [
+    (("专业技术人才要什么职称", "那高技能人才呢", "要干满几年"), "5年以上"),  # years asked: the rule on years
+    (("干本工种要满几年才能报高技能人才", "专业技术人才呢"), "近5年"),
+    (("阳泉转发文件的文号", "省厅的呢", "人社部的呢"), "11号"),  # the national document the notice cites
+])
+def test_years_and_document_numbers_in_follow_ups(services, texts, says) -> None:
+    *_, last = turns(services, *texts)
+    assert says in last.answer.answer, last.answer.answer
+
+
+def test_a_month_named_short_in_english(services) -> None:
+    said = services.chat.reader.read("male, born Dec 1963", TODAY)
+    assert said.birth is not None and said.birth.earliest == dt.date(1963, 12, 1)
