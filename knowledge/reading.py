@@ -23,6 +23,7 @@ class Terms(BaseModel):
     zh: list[str] = []
     en: list[str] = []
     patterns: list[str] = []  # regular expressions over the folded text, for names no list can hold (盂县)
+    people: bool = False  # names people: one who says or tells (院长说, my dean says) is a source, not the subject
 
 
 class Vocabulary(BaseModel):
@@ -75,6 +76,8 @@ ASKING = re.compile(r"[?？]|吗|么|呢|吧|怎|咋|如何|什么|啥|哪|谁|(
                     r"\b(how|what|which|when|where|who|why|can|could|does|do|is|are|should|may)\b", re.IGNORECASE)
 _LATIN = re.compile(r"[a-z]")
 _PLAIN = "-"  # the tag of words that ask nothing
+# After a person's name: they said or told something (车间主任说得先在矿上推荐, 领导让我写个说明, my dean says).
+_SPEAKS = re.compile(r"\s*(说|讲|让我|让|叫我|告诉|要求我|觉得|says|said|told|tells|wants)")
 _YEAR = re.compile(r"(?<!\d)(20[0-4]\d|19\d\d)(?!\d)")
 _EN_PERSONAL = re.compile(r"(born|since|retired|promoted|graduated|joined|received|returned|came back|came|moved|"
                           r"arrived)\W+(in\W+|on\W+|to china in\W+|to shanxi in\W+)?([a-z]+\W+)?$")
@@ -112,6 +115,7 @@ class Reader:
         self._zh_longest = max((len(w) for w in zh), default=0)
         self._relative = {fold(k): v for k, v in (relative_years or {}).items()}
         self._patterns = [(re.compile(p), f"s:{name}") for name, terms in subjects.items() for p in terms.patterns]
+        self._people = {f"s:{name}" for name, terms in subjects.items() if terms.people}
         self._recent: dict[tuple[str, int], Reading] = {}
 
     def read(self, question: str, base_year: int) -> Reading:
@@ -135,6 +139,7 @@ class Reader:
         # A pattern's match holds the words inside it (政府特殊津贴 inside 市级的政府特殊津贴 is not this scheme).
         spans = [s for s in spans if not any(p <= s[0] and s[1] <= e and e - p > s[1] - s[0] for p, e, _, _ in matched)]
         spans = sorted(spans + matched)
+        spans = [s for s in spans if not (s[2] in self._people and _SPEAKS.match(text, s[1]))]
         plain = tuple(s[3] for s in spans if s[2] == _PLAIN)
         read = tuple((start, end) for start, end, _, _ in spans)  # plain words too: read, not to be re-read by sound
         spans = [s for s in spans if s[2] != _PLAIN]

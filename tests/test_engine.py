@@ -312,3 +312,12 @@ def test_a_documents_number_is_asked_apart_from_its_date(services) -> None:
     assert number.entry_id == "meta.number" and "41号" in number.answer
     deadline = services.engine.ask("市里报到省厅的截止时间是哪天", dt.date(2024, 4, 1))
     assert deadline.entry_id != "meta.issued" and "5月10日" in deadline.answer
+
+
+def test_a_leader_who_says_something_is_a_source_not_the_subject(services) -> None:
+    told = services.engine.read("俺们车间主任说得先在矿上推荐，矿上再往哪报")
+    assert "topic.leader" not in told.subjects
+    assert "topic.leader" in services.engine.read("车间主任能报吗").subjects
+    late = services.engine.ask("Today is May 20. My dean says our materials are still not sent. Is it too late now?",
+                               dt.date(2024, 5, 20))
+    assert late.found and "not accepted" in late.answer
