@@ -34,7 +34,10 @@ def _values(contact: Contact) -> list[str]:
 def contacts_named(kb: KnowledgeBase, reading: Reading, asked: list[str]) -> list[Contact]:
     """The contacts the question is about: an office or track it names; for the provincial department as a
     whole, the offices of both tracks; with none named, the one contact that has what is asked, if only one has."""
-    ids = [i for s in sorted(reading.subjects) if s in OWNERS for i in OWNERS[s]]
+    named = sorted(reading.subjects)
+    if any(s.startswith(("office.", "place.")) and s in OWNERS for s in named):
+        named = [s for s in named if not s.startswith("track.")]  # 专管科…管高技能的联系人: the office named is whose
+    ids = [i for s in named if s in OWNERS for i in OWNERS[s]]
     if not ids and "office.province" in reading.subjects:
         ids = ["professional", "skilled"]
     if not ids:  # a value of the notice named in the question (7676028是哪个处的, 白瑾利的电话)

@@ -321,3 +321,12 @@ def test_a_leader_who_says_something_is_a_source_not_the_subject(services) -> No
     late = services.engine.ask("Today is May 20. My dean says our materials are still not sent. Is it too late now?",
                                dt.date(2024, 5, 20))
     assert late.found and "not accepted" in late.answer
+
+
+@pytest.mark.parametrize("question", [
+    "市人社局专管科有没有专门管高技能的联系人？叫啥名字",  # the office named is whose: the notice names no one there
+    "阳泉市人社局专管科在哪办公，具体地址几楼几号房间？我想直接送过去",
+])
+def test_what_the_notice_does_not_give_of_the_office_named_is_not_found(services, question: str) -> None:
+    answer = services.engine.ask(question, dt.date(2024, 4, 1))
+    assert not answer.found and "2293393" in answer.answer, answer.answer
