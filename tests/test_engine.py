@@ -330,3 +330,8 @@ def test_a_leader_who_says_something_is_a_source_not_the_subject(services) -> No
 def test_what_the_notice_does_not_give_of_the_office_named_is_not_found(services, question: str) -> None:
     answer = services.engine.ask(question, dt.date(2024, 4, 1))
     assert not answer.found and "2293393" in answer.answer, answer.answer
+
+
+def test_few_papers_in_the_askers_words_gets_the_rule_against_judging_by_papers(services) -> None:
+    answer = services.engine.ask("我SCI不多，主要是临床干活，是不是就没戏了", dt.date(2024, 4, 1))
+    assert "唯论文" in answer.answer, answer.answer
