@@ -131,6 +131,8 @@ class _FreeText(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
     present_only: list[str] = []
     conflict_wins: dict[str, bool | str] = {}
+    achieved: list[str] = []
+    award_grades: list[str] = []
 
 
 def statement_reader(criteria: Criteria) -> StatementReader:
@@ -148,7 +150,8 @@ def statement_reader(criteria: Criteria) -> StatementReader:
                            {code: [*a.words, *a.places] for code, a in criteria.achievements.items()},
                            {code: a.claims for code, a in criteria.achievements.items()},
                            {s.field: s.says_patterns for s in specs if s.says_patterns},
-                           frozenset(weighing.present_only), weighing.conflict_wins)
+                           frozenset(weighing.present_only), weighing.conflict_wins,
+                           weighing.achieved, weighing.award_grades)
 
 
 def new_state() -> State:

@@ -126,7 +126,8 @@ class StatementReader:
     def __init__(self, says: dict[str, dict[str, list[str]]], kinds: dict[str, str],
                  pointers: dict[str, list[str]], claims: dict[str, list[str]] | None = None,
                  patterns: dict[str, dict[str, list[str]]] | None = None,
-                 present: frozenset[str] = frozenset(), conflict_wins: dict[str, Any] | None = None) -> None:
+                 present: frozenset[str] = frozenset(), conflict_wins: dict[str, Any] | None = None,
+                 achieved: list[str] | None = None, award_grades: list[str] | None = None) -> None:
         table: dict[str, tuple[str, Any]] = {}
         for name, values in says.items():
             for key, words in values.items():
@@ -136,11 +137,16 @@ class StatementReader:
         for code, words in (claims or {}).items():
             for word in words:
                 table.setdefault(_fold(word), ("claim", code))
+                if word.endswith("奖") and not word.endswith("等奖"):  # 科技进步奖 names 科技进步二等奖 too
+                    for grade in award_grades or ():
+                        table.setdefault(_fold(word[:-1] + grade + "奖"), ("claim", code))
         self._table = table
         self._pattern = _words_pattern(table)
         # Fields are read in a pass of their own: 一级演员 states a title and points to 宣传文化 (P5) at once.
         self._pointers = {_fold(w): code for code, words in pointers.items() for w in words}
         self._pointer_pattern = _words_pattern(self._pointers)
+        # A result reported beside a field makes the field the asker's claim (主刀的手术全市最多: P6).
+        self._achieved = _words_pattern({_fold(w): None for w in achieved or ()}) if achieved else None
         self._bool = {name for name, kind in kinds.items() if kind == "bool"}
         self._present = present  # facts about now, which history said with 以前 does not state
         self._conflict_wins = conflict_wins or {}  # the value that holds when a message says a fact both ways
@@ -194,6 +200,11 @@ class StatementReader:
             else:
                 facts.pop(name)
         pointers += [self._pointers[m.group(0)] for m in self._pointer_pattern.finditer(folded)]
+        if pointers and self._achieved is not None and any(
+                not _NEGATION.search(folded[max(0, m.start() - 4):m.start()])
+                and not _HEARSAY.search(folded[max(0, m.start() - 16):m.start()])
+                for m in self._achieved.finditer(folded)):
+            claims += pointers
         years = self._years(folded)
         if years is not None:
             facts["years_in_occupation"] = years

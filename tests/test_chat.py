@@ -162,7 +162,8 @@ def test_asking_about_oneself_gets_a_verdict_asking_for_the_unit_or_a_kind_does_
 def test_an_honour_of_the_other_track_does_not_fail_the_asker(services) -> None:
     reply, = turns(services, "咱是民营企业的，俺是高工，攻下来好几个卡脖子的难题，有两项发明专利，民营的能报不")
     assert reply.outcome is not None and reply.outcome["outcome"] == "review"
-    assert "achievements" not in reply.profile and "非公有制" in reply.answer.answer
+    # the patents (S2) say nothing of the professional track; the broken bottlenecks are the asker's claim of P2
+    assert reply.profile.get("achievements") == ["P2"] and "非公有制" in reply.answer.answer
 
 
 @pytest.mark.parametrize(("texts", "says"), [
@@ -397,3 +398,19 @@ def test_years_and_document_numbers_in_follow_ups(services, texts, says) -> None
 def test_a_month_named_short_in_english(services) -> None:
     said = services.chat.reader.read("male, born Dec 1963", TODAY)
     assert said.birth is not None and said.birth.earliest == dt.date(1963, 12, 1)
+
+
+@pytest.mark.parametrize(("text", "claims", "never"), [
+    # a result said beside a field is the asker's claim of the field's condition
+    ("我主刀的腹腔镜手术全市最多，近五年两千多台", {"P6"}, set()),
+    ("推广研究员，常年在地里跑，推广谷子新品种，全县亩产提了不少", {"P2"}, set()),
+    ("针灸治好了不少疑难杂症", {"P6"}, set()),
+    ("高级技师，还拿过省科技进步二等奖", {"S2"}, set()),  # an award's grade inside its name
+    # a field alone, a result denied, or a result heard from others is a pointer at most, not a claim
+    ("我是外科医生，能报吗", set(), {"P6"}),
+    ("我是外科医生，业绩不突出", set(), {"P6"}),
+    ("听说外科医生手术最多的能报", set(), {"P6"}),
+])
+def test_a_result_beside_a_field_is_the_askers_claim(services, text: str, claims: set, never: set) -> None:
+    got = set(read(services, text).get("achievements") or ())
+    assert claims <= got and not never & got
