@@ -16,7 +16,7 @@ from knowledge.engine import Engine
 from knowledge.loader import KnowledgeBase, extend, load_rounds
 from knowledge.phrasebook import phrases
 from screening.chat import Chat, ChatReply, ChatState
-from screening.faq import condition_words, criteria_faq
+from screening.faq import condition_words, criteria_faq, field_people, workplaces
 from screening.questionnaire import statement_reader
 from screening.rules import Criteria, load_criteria
 
@@ -58,7 +58,8 @@ class Services:
 def _one_round(base: KnowledgeBase, criteria_path: Path | None) -> Services:
     criteria = load_criteria(base, criteria_path)
     kb = extend(base, criteria_faq(criteria))  # the one knowledge base in service: the notice's and the rules'
-    engine = Engine(kb, extra_words=condition_words(criteria))
+    engine = Engine(kb, extra_words=condition_words(criteria), plain_words=workplaces(criteria),
+                    people_words=field_people(criteria))
     return Services(kb=kb, engine=engine, criteria=criteria, chat=Chat(engine, criteria, statement_reader(criteria)))
 
 

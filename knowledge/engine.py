@@ -86,15 +86,19 @@ class Engine:
     """Built once per knowledge base (well under a second); ``ask`` is the hot path."""
 
     def __init__(self, kb: KnowledgeBase, thresholds: Thresholds | None = None,
-                 extra_words: dict[str, list[str]] | None = None) -> None:
-        """``extra_words``: more words for subjects from other data (the fields of each numbered condition)."""
+                 extra_words: dict[str, list[str]] | None = None, plain_words: list[str] | None = None,
+                 people_words: list[str] | None = None) -> None:
+        """``extra_words``: more words for subjects from other data (the fields of each numbered condition);
+        ``plain_words``: workplaces, which hide the field inside them (卫生院 is where, not the field 卫生);
+        ``people_words``: people of a field (教师), who name the field only when no topic is named."""
         self.kb = kb
         self.t = thresholds or Thresholds()
         self.entries: dict[str, FaqEntry] = {e.id: e for e in kb.faq}
         city = kb.city_document
         documents = {"topic.document": [w for d in kb.documents for w in (d.number, d.number.split("〔")[0])]}
         self.reader = Reader(kb.vocabulary, city.place if city else "", city.place_en if city else "",
-                             kb.lexicon.relative_years, {**(extra_words or {}), **documents})
+                             kb.lexicon.relative_years, {**(extra_words or {}), **documents}, plain_words,
+                             people_words)
         self.guards = Guards(kb.guards)
         self.retriever = Retriever(kb, self.t)
         self.sounds = Sounds(kb.lexicon.sound_words)
@@ -225,12 +229,16 @@ class Engine:
         asked = reading.attributes - _GENERIC  # 能报吗, 条件: what nearly every question asks, said of a subject
         if not reading.subjects:
             return self._owner_of(reading.attributes)
-        named = reading.subjects if asked else {s for s in reading.subjects if s.split(".")[0] in _DISTINCTIVE}
+        # only a place or an office named (县属单位…应循何种路径上报): the generic attribute asked is said of it
+        where_only = not asked and all(s.split(".")[0] in (*_WHERE, "office", "dept") for s in reading.subjects)
+        named = reading.subjects if asked or where_only else {s for s in reading.subjects
+                                                              if s.split(".")[0] in _DISTINCTIVE}
         scored: list[tuple[tuple[int, int, bool, float, int], str, frozenset[str]]] = []
         for e in self.kb.faq:
             answered = (asked or reading.attributes) & set(e.answers)
             covered = frozenset(named & set(e.about))
-            if e.kind != "answer" or not covered or (asked and not answered) or not self._consistent(e.id, reading):
+            if e.kind != "answer" or not covered or ((asked or where_only) and not answered) \
+                    or not self._consistent(e.id, reading):
                 continue
             primary = bool(e.answers) and e.answers[0] in reading.attributes  # what the entry is mainly about
             also = len(reading.subjects & set(e.about))  # the other things named, a track, break a tie

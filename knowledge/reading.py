@@ -76,6 +76,7 @@ ASKING = re.compile(r"[?？]|吗|么|呢|吧|怎|咋|如何|什么|啥|哪|谁|(
                     r"\b(how|what|which|when|where|who|why|can|could|does|do|is|are|should|may)\b", re.IGNORECASE)
 _LATIN = re.compile(r"[a-z]")
 _PLAIN = "-"  # the tag of words that ask nothing
+_WORKPLACE = "@"  # where the asker works (卫生院): it hides the field inside it (卫生) and says nothing more
 # After a person's name: they said or told something (车间主任说得先在矿上推荐, 领导让我写个说明, my dean says).
 _SPEAKS = re.compile(r"\s*(说|讲|让我|让|叫我|告诉|要求我|觉得|says|said|told|tells|wants)")
 _YEAR = re.compile(r"(?<!\d)(20[0-4]\d|19\d\d)(?!\d)")
@@ -87,7 +88,8 @@ class Reader:
     """Built once from the vocabulary; ``read`` is pure and fast (one pass of a compiled pattern)."""
 
     def __init__(self, vocabulary: Vocabulary, own_city: str = "", own_city_en: str = "",
-                 relative_years: dict[str, int] | None = None, extra: dict[str, list[str]] | None = None) -> None:
+                 relative_years: dict[str, int] | None = None, extra: dict[str, list[str]] | None = None,
+                 extra_plain: list[str] | None = None, field_people: list[str] | None = None) -> None:
         self.vocabulary = vocabulary
         zh: dict[str, str] = {}
         en: dict[str, str] = {}
@@ -105,6 +107,8 @@ class Reader:
                     en.setdefault(fold(word), tag)
         for word in vocabulary.plain:
             zh.setdefault(fold(word), _PLAIN)
+        for word in extra_plain or ():
+            (en if fold(word).isascii() else zh).setdefault(fold(word), _WORKPLACE)
         own = {fold(w) for w in (own_city, own_city_en) if w}
         for tags in (zh, en):
             for word, tag in list(tags.items()):
@@ -116,6 +120,7 @@ class Reader:
         self._relative = {fold(k): v for k, v in (relative_years or {}).items()}
         self._patterns = [(re.compile(p), f"s:{name}") for name, terms in subjects.items() for p in terms.patterns]
         self._people = {f"s:{name}" for name, terms in subjects.items() if terms.people}
+        self._field_people = {fold(w) for w in field_people or ()}
         self._recent: dict[tuple[str, int], Reading] = {}
 
     def read(self, question: str, base_year: int) -> Reading:
@@ -140,9 +145,11 @@ class Reader:
         spans = [s for s in spans if not any(p <= s[0] and s[1] <= e and e - p > s[1] - s[0] for p, e, _, _ in matched)]
         spans = sorted(spans + matched)
         spans = [s for s in spans if not (s[2] in self._people and _SPEAKS.match(text, s[1]))]
+        if any(s[2].startswith("s:topic.") for s in spans):  # 本校一位教师…退休年龄: the teacher is who, not what
+            spans = [s for s in spans if not (s[2].startswith("s:code.") and s[3] in self._field_people)]
         plain = tuple(s[3] for s in spans if s[2] == _PLAIN)
         read = tuple((start, end) for start, end, _, _ in spans)  # plain words too: read, not to be re-read by sound
-        spans = [s for s in spans if s[2] != _PLAIN]
+        spans = [s for s in spans if s[2] not in (_PLAIN, _WORKPLACE)]
         for _, _, tag, word in spans:
             found.setdefault(tag, []).append(word)
         attributes = frozenset(t[2:] for t in found if t.startswith("a:"))

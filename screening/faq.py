@@ -63,7 +63,18 @@ def label_values(crit: Criteria, pb) -> dict[str, object]:
             "recent_years": r.recent_years, "reserve_year": r.reserve_year or ""}
 
 
+def workplaces(crit: Criteria) -> list[str]:
+    """Where people of a field work (卫生院, 学校): read as naming nothing, so that 卫生 inside 卫生院 is not the
+    field asked about; the place says where the asker is, not which condition is asked."""
+    return sorted({w for a in crit.achievements.values() for w in a.places})
+
+
 def condition_words(crit: Criteria) -> dict[str, list[str]]:
     """The words that point to each numbered condition (医生 → P6), for the reader: a question naming a field
     is about that condition (code.P6)."""
-    return {f"code.{a.code}": [a.short, *a.words] for a in crit.achievements.values()}
+    return {f"code.{a.code}": [a.short, *a.words, *a.people] for a in crit.achievements.values()}
+
+
+def field_people(crit: Criteria) -> list[str]:
+    """The people of each field (医生, 教师): beside a topic they are who is asked about, not the condition."""
+    return sorted({w for a in crit.achievements.values() for w in a.people})

@@ -161,6 +161,9 @@ class AchievementOption(BaseModel):
     # workplaces (医院, 学校): they point the asker's own field to this condition, but a question that names one
     # (医院的公章, 学校能推几个) is not about the condition
     places: list[str] = []
+    # people of the field (医生, 教师): they point to the condition like words, but beside a topic (本校一位教师…
+    # 退休年龄) they are who is asked about, and the topic is what is asked
+    people: list[str] = []
     claims: list[str] = []  # honours whose mention is the asker's claim to this condition (全国技术能手 → S1)
     questions: list[str] = []
     short_en: str = ""

@@ -147,7 +147,7 @@ def statement_reader(criteria: Criteria) -> StatementReader:
     if unknown:
         raise ValueError(f"questions.toml: present_only/conflict_wins name unknown facts {sorted(unknown)}")
     return StatementReader({**{s.field: s.says for s in specs if s.says}, **extra}, kinds,
-                           {code: [*a.words, *a.places] for code, a in criteria.achievements.items()},
+                           {code: [*a.words, *a.people, *a.places] for code, a in criteria.achievements.items()},
                            {code: a.claims for code, a in criteria.achievements.items()},
                            {s.field: s.says_patterns for s in specs if s.says_patterns},
                            frozenset(weighing.present_only), weighing.conflict_wins,

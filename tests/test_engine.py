@@ -248,6 +248,7 @@ def test_years_and_cities_the_answer_does_cover_are_still_answered(services, que
     ("个人业绩证明材料每页都要加盖医院公章吗？", "mat.proof"),
     ("这个国务院特贴搞选拔到底是为了啥目的？我们单位领导让我写个说明", "meta.purpose"),
     ("书面材料都要准备哪些", "mat.list"),
+    ("我们卫生院归县卫健局管 不是省直单位 我该往哪报", "proc.how_to_apply"),  # 卫生 inside 卫生院 is no field
 ])
 def test_a_workplace_named_in_passing_is_not_the_subject(services, question: str, entry: str) -> None:
     answer = services.engine.ask(question, dt.date(2024, 4, 1))
@@ -335,3 +336,19 @@ def test_what_the_notice_does_not_give_of_the_office_named_is_not_found(services
 def test_few_papers_in_the_askers_words_gets_the_rule_against_judging_by_papers(services) -> None:
     answer = services.engine.ask("我SCI不多，主要是临床干活，是不是就没戏了", dt.date(2024, 4, 1))
     assert "唯论文" in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    # the written register's courtesies ask nothing (烦请明确, 请予提供，以便归档)
+    ("市局转发文件之文号请予提供，以便归档。", "meta.number"),
+    ("就本市而言，专业技术与高技能两类人员的推荐名额分别为若干，烦请明确。", "quota.city"),
+    # only a place, an office or a department named: the route asked is said of it
+    ("本校系县属事业单位，推荐工作应循何种路径上报？", "proc.how_to_apply"),
+    # 专业技术 alone names the track (这一块), over an office heard of from others
+    ("东西最后是交到省厅哪个处的，就说专业技术这一块，我听人说是职建处，可我咋记着不是呢", "mat.where_professional"),
+    # a person of a field beside a topic is who is asked about; the topic is what is asked
+    ("本校一位教师今年年内即届法定退休年龄，其申报资格应如何看待？", "criterion.retirement"),
+])
+def test_formal_and_roundabout_wordings_are_routed(services, question: str, entry: str) -> None:
+    answer = services.engine.ask(question, dt.date(2024, 4, 1))
+    assert answer.entry_id == entry, answer.answer
