@@ -92,6 +92,9 @@ class Chat:
             state = ChatState()
         meant = self.engine.as_meant(text)  # 我是公物员: the facts as meant, typed by sound
         said = self.reader.read(meant, today)
+        if said.someone_else and not said.empty:
+            # 那我同事呢，正高工，68年的: another person, whose facts start afresh
+            state = ChatState(state.topic, Statement(), False, state.at)
         statement = state.statement.merged(said)
         reading = self.engine.read(meant)
         # a track named alone is the topic of a question (专技人才申报条件), not a fact about the asker; an honour

@@ -133,6 +133,7 @@ class _FreeText(BaseModel):
     conflict_wins: dict[str, bool | str] = {}
     achieved: list[str] = []
     award_grades: list[str] = []
+    someone_else: list[str] = []
 
 
 def statement_reader(criteria: Criteria) -> StatementReader:
@@ -151,7 +152,7 @@ def statement_reader(criteria: Criteria) -> StatementReader:
                            {code: a.claims for code, a in criteria.achievements.items()},
                            {s.field: s.says_patterns for s in specs if s.says_patterns},
                            frozenset(weighing.present_only), weighing.conflict_wins,
-                           weighing.achieved, weighing.award_grades)
+                           weighing.achieved, weighing.award_grades, weighing.someone_else)
 
 
 def new_state() -> State:

@@ -34,7 +34,9 @@ _OTHER_SCHEME = re.compile(r"[^，。,.？?！!]{0,4}?(山西)?(省|市|县|区)
 # A fact after these is what others say (听人说女工人50就退休了): hearsay, not the asker's fact.
 _HEARSAY = re.compile(r"(听人说|听说|据说|有人说|人家说|都说|老板说|领导说|单位说)[^，。,.？?！!；;]{0,12}$")
 # A fact of the present said after these is history (以前在部队, 原来是车间主任): not what holds now.
-_PAST = re.compile(r"(以前|之前|原来|曾经|早年|当年|年轻时候?|过去)[^，。,.；;！!？?]{0,4}$")
+_QUOTED = re.compile(r"['‘“「『\"][^'’”」』\"]{1,30}['’”」』\"]")
+_PAST = re.compile(r"(以前|之前|原来|曾经|早年|当年|年轻时候?|过去)[^，。,.；;！!？?]{0,10}$"
+                   r"|(当|做|干|任)过[^，。,.；;！!？?]{0,3}$")  # 早年在省直机关当过几年公务员: history
 # A fact word after these is the rule the asker asks about (这算不算担任领导后不再从事专业技术工作), not a fact.
 _QUOTING = re.compile(r"(算不算|属不属于|属于不属于|算是|是否属于|符合不符合)[^，。,.？?]{0,8}$")
 _NEGATION = re.compile(r"(不是|并非|并不是|没有|没|未|不|非|还没到|没到|不到|未到|没达到|未达到|还不是|"
@@ -69,6 +71,7 @@ class Statement:
     birth: BirthRange | None = None
     pointers: tuple[str, ...] = ()  # achievement codes the asker's field points to (医生 → P6)
     categories: tuple[str, ...] = ()  # facts named as a kind of person (已经退休的, 享受过特贴的人), not of the asker
+    someone_else: bool = False  # the text brings in another person (那我同事呢): its facts are theirs
 
     @property
     def empty(self) -> bool:
@@ -103,6 +106,15 @@ _BIRTH_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年?\s*"
                          r"(?=出生|出世|生人|生的|年生|生|的人|的\s*(?:$|[，。,.！!？?、；;\s]))"
                          r"|(?:出生于|生于|出生在)\s*((?:19|20)\d\d)")
 _BIRTH_SHORT = re.compile(r"(?<!\d)([3-9]\d)\s*年\s*(?:(\d{1,2})\s*月\s*)?(?:出生|出世|生人|生的|生|的)")
+# 75年10月 said alone (是75年10月 身份证上写的): a year and month with nothing after them is a birth month
+_BIRTH_SHORT_BARE = re.compile(r"(?<!\d)([3-9]\d)\s*年\s*(\d{1,2})\s*月(?=\s|[，,。；;！!]|$)")
+# 男 68年 在煤科院: a two-digit year set apart among other facts (not 干了 28年, a span of years)
+_BIRTH_SHORT_LISTED = re.compile(r"(?:^|(?<=[\s，,、]))(?<![干做了龄业满]\s)([4-9]\d)\s*年"
+                                 r"(?!\s*工龄)(?=\s|[，,。；;、]|$)")
+# 六七年生人: the year in Chinese digits, said as a birth (not 干了七八年的, a span of years)
+_BIRTH_SHORT_CN = re.compile(r"(?<![了干做有近快这那一二三四五六七八九十])"
+                             r"([三四五六七八九])([〇零一二三四五六七八九])\s*年\s*"
+                             r"(?:出生|出世|生人|生的|年生)")
 _BORN_EN = re.compile(r"born\s+(?:in\s+|on\s+)?(?:([a-z]+)\s+)?((?:19|20)\d\d)|b\.\s*((?:19|20)\d\d)")
 _AGE = re.compile(r"(?:今年|现年|已经|已|我|他|她|快|都)?\s*" + _NUM + r"\s*(?:周)?岁"
                   r"|(?:今年|现年)\s*" + _NUM + r"\s*了|(?:今年|现年)\s*(\d{2})(?=\s*[，,。；;！!？?]|$)")
@@ -127,7 +139,8 @@ class StatementReader:
                  pointers: dict[str, list[str]], claims: dict[str, list[str]] | None = None,
                  patterns: dict[str, dict[str, list[str]]] | None = None,
                  present: frozenset[str] = frozenset(), conflict_wins: dict[str, Any] | None = None,
-                 achieved: list[str] | None = None, award_grades: list[str] | None = None) -> None:
+                 achieved: list[str] | None = None, award_grades: list[str] | None = None,
+                 someone_else: list[str] | None = None) -> None:
         table: dict[str, tuple[str, Any]] = {}
         for name, values in says.items():
             for key, words in values.items():
@@ -145,6 +158,7 @@ class StatementReader:
         # Fields are read in a pass of their own: 一级演员 states a title and points to 宣传文化 (P5) at once.
         self._pointers = {_fold(w): code for code, words in pointers.items() for w in words}
         self._pointer_pattern = _words_pattern(self._pointers)
+        self._someone_else = re.compile("|".join(f"(?:{p})" for p in someone_else or ()) or "(?!)")
         # A result reported beside a field makes the field the asker's claim (主刀的手术全市最多: P6).
         self._achieved = _words_pattern({_fold(w): None for w in achieved or ()}) if achieved else None
         self._bool = {name for name, kind in kinds.items() if kind == "bool"}
@@ -163,12 +177,14 @@ class StatementReader:
         asserted: set[str] = set()  # said of the asker at least once (中级职称 … 中级的能报吗: not only a kind)
         pointers: list[str] = []
         claims: list[str] = []
+        quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(folded)]  # 不算'当了领导不搞业务'吧: the rule cited
         found = [(m.start(), m.end(), *self._table[m.group(0)]) for m in self._pattern.finditer(folded)]
         found += sorted((m.start(), m.end(), name, value) for pattern, name, value in self._patterns
                         for m in pattern.finditer(folded)
                         if not any(s < m.end() and m.start() < e for s, e, _, _ in found))  # a listed word wins
         for start, end, name, value in found:
-            if value is None or _INTENT.search(folded[max(0, start - 5):start]) \
+            if value is None or any(a < start and end < b for a, b in quoted) \
+                    or _INTENT.search(folded[max(0, start - 5):start]) \
                     or folded.startswith(("之后", "以后"), end) \
                     or _QUOTING.search(folded[max(0, start - 12):start]) \
                     or _HEARSAY.search(folded[max(0, start - 16):start]):
@@ -211,7 +227,8 @@ class StatementReader:
         if claims:
             facts["achievements"] = list(dict.fromkeys(claims))
         return Statement(facts, self._birth(folded, today), tuple(dict.fromkeys(pointers)),
-                         tuple(dict.fromkeys(c for c in categories if c not in asserted)))
+                         tuple(dict.fromkeys(c for c in categories if c not in asserted)),
+                         bool(self._someone_else.search(folded)))
 
     @staticmethod
     def _years(text: str) -> int | None:
@@ -237,6 +254,12 @@ class StatementReader:
         if m := _BIRTH_SHORT.search(text):
             year = 1900 + int(m.group(1))
             return _month(year, int(m.group(2))) if m.group(2) else _year(year)
+        if m := _BIRTH_SHORT_BARE.search(text):
+            return _month(1900 + int(m.group(1)), int(m.group(2)))
+        if m := _BIRTH_SHORT_LISTED.search(text):
+            return _year(1900 + int(m.group(1)))
+        if m := _BIRTH_SHORT_CN.search(text):
+            return _year(1900 + 10 * (cn_number(m.group(1)) or 0) + (cn_number(m.group(2)) or 0))
         if m := _BIRTH_YEAR.search(text):
             return _year(int(m.group(1) or m.group(2)))
         if m := _BORN_EN.search(text):

@@ -57,7 +57,7 @@ def turns(services, *texts: str):
     ("近5年一直在临床一线，专治疑难危重病", {"in_post_recent_5y": True, "achievements": ["P6"]}),
     ("说错了说错了，是13年，前头10年在别的厂也是干电焊", {"years_in_occupation": 13}),
     # the total counts, not the parts told before it
-    ("干焊工才3年，之前在别的厂也干了4年，加起来7年了", {"years_in_occupation": 7}),
+    ("干焊工才3年，之前在别的厂也干了4年，加起来7年了", {"years_in_occupation": 7, "female_post": "worker"}),
 ])
 def test_a_fact_stated_in_the_askers_words_is_read(services, text: str, facts: dict) -> None:
     assert read(services, text) == facts
@@ -313,7 +313,8 @@ def test_a_follow_up_gets_the_same_answer_in_every_process() -> None:
     ("没当过护士长啥的领导", {"leader_not_practicing": False}),
     ("我2019年享受过山西省政府特殊津贴，这个算不算已享受？", {}),  # another scheme's allowance
     ("我现在是班组长，还天天上手焊，影响吗", {"leader_not_practicing": False}),
-    ("俺是华阳集团一矿的综采维修电工，在井下干了26年了", {"employed": True, "years_in_occupation": 26}),
+    ("俺是华阳集团一矿的综采维修电工，在井下干了26年了", {"employed": True, "years_in_occupation": 26,
+                                                 "female_post": "worker"}),
     ("I'm vice dean of the School of Chemistry at Shanxi University, 教授", {"senior_title": True, "employed": True}),
     ("I have been a full professor at Shanxi University since then", {"senior_title": True, "employed": True}),
     ("我兼着剧院的业务副院长，不过照样登台演出", {"leader_not_practicing": False}),
@@ -414,3 +415,41 @@ def test_a_month_named_short_in_english(services) -> None:
 def test_a_result_beside_a_field_is_the_askers_claim(services, text: str, claims: set, never: set) -> None:
     got = set(read(services, text).get("achievements") or ())
     assert claims <= got and not never & got
+
+
+@pytest.mark.parametrize(("text", "facts"), [
+    # history said as experience (早年…当过几年公务员) is not the present
+    ("本人早年在省直机关当过几年公务员，2008年辞职读博，现在在山西大学当教授",
+     {"senior_title": True, "employed": True}),
+    # a rule quoted is not a fact (这种不算'当了领导不搞业务'吧)
+    ("行政上挂着副院长但每周还做四五台手术。这种不算'当了领导不搞业务'吧", {"leader_not_practicing": False}),
+    ("在市总工会上班，有高级经济师", {"senior_title": True, "government_staff": True}),  # a mass organisation
+    ("没评过职称，一直在企业", {"senior_title": False}),
+    ("I don't have a Chinese professional title though", {"senior_title": False}),
+    ("她现在纯搞行政已经不碰业务了", {"gender": "female", "leader_not_practicing": True, "in_post_recent_5y": False}),
+    ("我还兼着护理部副主任，我天天还在病房跑呢", {"leader_not_practicing": False}),
+    ("女，纺织厂挡车工，高级技师", {"gender": "female", "female_post": "worker", "skill_level": "senior_technician"}),
+    ("我是化工厂的工程师，车间里加工零件", {"employed": True}),  # 化工, 加工 are no trades
+    ("我是市级传承人，高级技师", {"skill_level": "senior_technician", "achievements": ["S7"]}),
+])
+def test_history_quotes_mass_organisations_titles_and_trades(services, text: str, facts: dict) -> None:
+    assert read(services, text) == facts
+
+
+@pytest.mark.parametrize(("text", "born"), [
+    ("高级农艺师，六七年生人", "1967"), ("哎呀不对我说错了 是75年10月 身份证上写的75", "1975-10"),
+    ("正高工 男 68年 在煤科院", "1968"), ("干了七八年的活", None), ("当院长七八年了", None), ("我 45年 工龄", None),
+])
+def test_birth_years_said_in_short(services, text: str, born: str | None) -> None:
+    birth = services.chat.reader.read(text, TODAY).birth
+    assert (birth.stated() if birth else None) == born
+
+
+def test_another_person_brought_in_starts_their_facts_afresh(services) -> None:
+    first, second = turns(services, "2014年我已经享受了国务院特殊津贴，现在单位又在征集，我还能再报一次吗？",
+                          "那我同事呢 正高工 男 68年 在煤科院搞瓦斯抽采的")
+    assert first.outcome is not None and first.outcome["outcome"] == "ineligible"
+    assert second.outcome is not None and second.outcome["outcome"] == "review"
+    assert "already_receives" not in second.profile and second.profile["birth_date"] == "1968"
+    # a colleague as a source (我同事说) is no other person told about
+    assert not services.chat.reader.read("我同事说我这种能报", TODAY).someone_else
