@@ -106,7 +106,7 @@ class Reader:
                 for word in terms.en:
                     en.setdefault(fold(word), tag)
         for word in vocabulary.plain:
-            zh.setdefault(fold(word), _PLAIN)
+            (en if fold(word).isascii() else zh).setdefault(fold(word), _PLAIN)
         for word in extra_plain or ():
             (en if fold(word).isascii() else zh).setdefault(fold(word), _WORKPLACE)
         own = {fold(w) for w in (own_city, own_city_en) if w}

@@ -453,3 +453,9 @@ def test_another_person_brought_in_starts_their_facts_afresh(services) -> None:
     assert "already_receives" not in second.profile and second.profile["birth_date"] == "1968"
     # a colleague as a source (我同事说) is no other person told about
     assert not services.chat.reader.read("我同事说我这种能报", TODAY).someone_else
+
+
+def test_a_field_named_by_its_materials_is_no_question_about_the_papers(services) -> None:
+    _, second = turns(services, "他是教授，2021年已经退休了，他能不能报",
+                      "好吧。。那我们课题组另一个老师呢，男，1979年的，副教授，做煤基炭材料的")
+    assert second.outcome is not None and second.outcome["outcome"] == "review"

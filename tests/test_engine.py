@@ -348,6 +348,10 @@ def test_few_papers_in_the_askers_words_gets_the_rule_against_judging_by_papers(
     ("东西最后是交到省厅哪个处的，就说专业技术这一块，我听人说是职建处，可我咋记着不是呢", "mat.where_professional"),
     # a person of a field beside a topic is who is asked about; the topic is what is asked
     ("本校一位教师今年年内即届法定退休年龄，其申报资格应如何看待？", "criterion.retirement"),
+    ("书面材料都有啥", "mat.list"),  # what a subject holds
+    ("选拔的时候要避免啥倾向", "cond.no_only_papers"),  # the tendencies shunned, not the priorities (倾斜)
+    ("咱省这回重点倾向什么领域啊", "cond.focus"),
+    ("专家评议结果汇总表是否需要附上", "mat.letter"),  # it goes with the formal letter
 ])
 def test_formal_and_roundabout_wordings_are_routed(services, question: str, entry: str) -> None:
     answer = services.engine.ask(question, dt.date(2024, 4, 1))
