@@ -352,6 +352,10 @@ def test_few_papers_in_the_askers_words_gets_the_rule_against_judging_by_papers(
     ("选拔的时候要避免啥倾向", "cond.no_only_papers"),  # the tendencies shunned, not the priorities (倾斜)
     ("咱省这回重点倾向什么领域啊", "cond.focus"),
     ("专家评议结果汇总表是否需要附上", "mat.letter"),  # it goes with the formal letter
+    # whose quota a unit's candidate uses: the route decides (a county hospital is the city's)
+    ("省卫健委不是有18个名额嘛 我们县医院是不是也从那18个里出", "quota.whose"),
+    ("听说卫健委有18个名额，我是不是占那个？", "quota.whose"),
+    ("卫健委有多少名额", "quota.health"),
 ])
 def test_formal_and_roundabout_wordings_are_routed(services, question: str, entry: str) -> None:
     answer = services.engine.ask(question, dt.date(2024, 4, 1))
