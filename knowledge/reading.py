@@ -145,6 +145,10 @@ class Reader:
         spans = [s for s in spans if not any(p <= s[0] and s[1] <= e and e - p > s[1] - s[0] for p, e, _, _ in matched)]
         spans = sorted(spans + matched)
         spans = [s for s in spans if not (s[2] in self._people and _SPEAKS.match(text, s[1]))]
+        # a city named right before the province's office (寄到太原省厅) says where it is, not which city is asked about
+        offices = {start for start, _, tag, _ in spans if tag == "s:office.province"}
+        spans = [s for s in spans if not (s[2].startswith("s:place.") and (s[1] in offices or (
+            text[s[1]:s[1] + 1] == "的" and s[1] + 1 in offices)))]
         if any(s[2].startswith("s:topic.") for s in spans):  # 本校一位教师…退休年龄: the teacher is who, not what
             spans = [s for s in spans if not (s[2].startswith("s:code.") and s[3] in self._field_people)]
         plain = tuple(s[3] for s in spans if s[2] == _PLAIN)

@@ -106,7 +106,9 @@ class Chat:
         # else the turn asks is answered beside it (I'm male, born 1972; who organises it?)
         adds_facts = state.personal and bool(stated | set(said.facts.get("achievements", ())) or (
             said.pointers and not ASKING.search(reading.text)))  # …and goes on describing their work
-        describes_self = len(stated) >= 2 and not other_topic - {"priority", "days_left"}
+        # what the verdict itself answers: whether they still make it, and the retirement cutoff's date
+        by_verdict = {"priority", "days_left"} | ({"deadline"} if "topic.retirement" in reading.subjects else set())
+        describes_self = len(stated) >= 2 and not other_topic - by_verdict
         # 我是高级技师, 我是搞水利的: facts or a field told, nothing asked (no attribute read, no question word)
         only_states = bool(stated or (said.pointers and _FIRST_PERSON.search(text))) and not reading.attributes \
             and not said.categories and not ASKING.search(reading.text)

@@ -35,7 +35,7 @@ _OTHER_SCHEME = re.compile(r"[^，。,.？?！!]{0,4}?(山西)?(省|市|县|区)
 _HEARSAY = re.compile(r"(听人说|听说|据说|有人说|人家说|都说|老板说|领导说|单位说)[^，。,.？?！!；;]{0,12}$")
 # A fact of the present said after these is history (以前在部队, 原来是车间主任): not what holds now.
 _QUOTED = re.compile(r"['‘“「『\"][^'’”」』\"]{1,30}['’”」』\"]")
-_PAST = re.compile(r"(以前|之前|原来|曾经|早年|当年|年轻时候?|过去)[^，。,.；;！!？?]{0,10}$"
+_PAST = re.compile(r"(以前|之前|原来|曾经|早年|当年|年轻时候?|过去|退伍|转业|退役)[^，。,.；;！!？?]{0,10}$"
                    r"|(当|做|干|任)过[^，。,.；;！!？?]{0,3}$")  # 早年在省直机关当过几年公务员: history
 # A fact word after these is the rule the asker asks about (这算不算担任领导后不再从事专业技术工作), not a fact.
 _QUOTING = re.compile(r"(算不算|属不属于|属于不属于|算是|是否属于|符合不符合)[^，。,.？?]{0,8}$")

@@ -459,3 +459,8 @@ def test_a_field_named_by_its_materials_is_no_question_about_the_papers(services
     _, second = turns(services, "他是教授，2021年已经退休了，他能不能报",
                       "好吧。。那我们课题组另一个老师呢，男，1979年的，副教授，做煤基炭材料的")
     assert second.outcome is not None and second.outcome["outcome"] == "review"
+
+
+def test_a_retirement_date_asked_with_ones_birth_gets_the_verdict(services) -> None:
+    reply, = turns(services, "我是65年3月出生的，我们这行男的六十退，那个退休的线到底划在哪一天，我今年还赶得上赶不上")
+    assert reply.outcome is not None and reply.outcome["outcome"] != "ineligible"

@@ -356,6 +356,16 @@ def test_few_papers_in_the_askers_words_gets_the_rule_against_judging_by_papers(
     ("省卫健委不是有18个名额嘛 我们县医院是不是也从那18个里出", "quota.whose"),
     ("听说卫健委有18个名额，我是不是占那个？", "quota.whose"),
     ("卫健委有多少名额", "quota.health"),
+    # the province's office named with the city it is in (寄到太原省厅) asks the route, not about another city
+    ("我能不能自己直接把材料寄到太原省厅去啊，不经过矿上也不经过集团，一层一层报的太麻烦了", "proc.how_to_apply"),
+    ("太原市人社局的电话", None),
+    # history said of results (没批下来) asks no results
+    ("去年我们矿上有个弟兄公示了说是后备的，最后也没批下来，今年他再报还有戏没有", "cond.reserve"),
+    ("文件对选拔工作有无不宜偏重之处，例如过分看重学历或资历？", "cond.no_only_papers"),
+    ("If our paper documents only arrive at the provincial department today, will they still be accepted?",
+     "deadline.late"),
+    ("What is the official document number of the provincial notice? I want to cite it in my cover letter.",
+     "meta.number"),
 ])
 def test_formal_and_roundabout_wordings_are_routed(services, question: str, entry: str) -> None:
     answer = services.engine.ask(question, dt.date(2024, 4, 1))
