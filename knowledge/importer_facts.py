@@ -18,6 +18,7 @@ from knowledge.importer_text import (
     DATE,
     DEPARTMENT_EN,
     DIVISIONS_EN,
+    MONTHS_EN,
     NUMBER,
     date_en,
     month_day,
@@ -211,13 +212,13 @@ def city_deadline(findings: Findings, clauses: list[Clause], year: int) -> None:
 
 
 def _stated_en(day: dt.date, part: str) -> str:
-    month = date_en(day).split(" ", 1)[1].rsplit(" ", 1)[0]
+    month = MONTHS_EN[day.month]
     words = {"底": "the end of", "末": "the end of", "下旬": "late", "中旬": "mid-", "上旬": "early"}
     if part not in words:
         return f"by {date_en(day)}"
     lead = words[part]
     when = f"{lead}{month}" if lead.endswith("-") else f"{lead} {month}"
-    return f"by {when} {day.year} ({day.day} {month})"
+    return f"by {when} {day.year} ({month} {day.day})"
 
 
 # ---------------------------------------------------------------- quotas

@@ -88,7 +88,8 @@ def month_day(year: int, month: int, part: str) -> dt.date | None:
 
 
 def date_en(day: dt.date) -> str:
-    return f"{day.day} {MONTHS_EN[day.month]} {day.year}"
+    """May 10, 2024: the order most English readers of a Chinese notice expect (and the phrasebook's)."""
+    return f"{MONTHS_EN[day.month]} {day.day}, {day.year}"
 
 
 def area_code(number: str) -> int:

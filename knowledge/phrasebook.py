@@ -56,7 +56,7 @@ class Phrasebook:
         return key in self.phrases
 
     def date(self, day: dt.date) -> str:
-        """A date as this language writes it (2024年5月10日, 10 May 2024)."""
+        """A date as this language writes it (2024年5月10日, May 10, 2024)."""
         month = self.phrases["month.names"].split(",")[day.month - 1]
         return self("format.date", year=day.year, month=month, day=day.day)
 

@@ -88,7 +88,7 @@ def test_days_until_counts_whole_days() -> None:
 
 def test_english_questions_get_english_answers(services) -> None:
     reply = ask(services, "When is the deadline?")
-    assert reply.found and "10 May 2024" in reply.answer and "15 days left" in reply.answer
+    assert reply.found and "May 10, 2024" in reply.answer and "15 days left" in reply.answer
     foreign = ask(services, "Can foreigners apply?")
     assert foreign.found and "foreign nationals" in foreign.answer
 

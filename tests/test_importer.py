@@ -104,7 +104,7 @@ def test_the_deadlines_are_dated_and_quoted_from_their_clauses(imported: Importe
     assert (province.clause, province.late) == ("5.2", "逾期不予受理")
     day = province.date
     assert province.stated_as == f"{day.year}年{day.month}月{day.day}日前"
-    assert province.stated_as_en == f"by {day.day} {day.strftime('%B')} {day.year}"
+    assert province.stated_as_en == f"by {day.strftime('%B')} {day.day}, {day.year}"
     if imported.kb.city_document:
         city = facts.deadline("city")
         assert (city.clause, city.stated_as, city.to) == ("jc.1", "2026年四月二十日（4月20日）前", "晋城市人社局专技科")
@@ -180,7 +180,7 @@ def test_the_bot_answers_each_question_with_the_new_values(imported: Imported) -
     prof, skilled = contacts["professional"], contacts["skilled"]
     cases: list[tuple[str, list[str]]] = [
         ("材料报送截止时间", [_cn_date(deadline["date"])]),
-        ("what is the deadline", [dt.date.fromisoformat(deadline["date"]).strftime("%-d %B %Y")]),
+        ("what is the deadline", [dt.date.fromisoformat(deadline["date"]).strftime("%B %-d, %Y")]),
         ("专业技术人员申报材料联系人",
          [*prof["names"], *prof["phones"], prof["email"], facts.contact("professional").address]),
         ("专技处电子信箱", [prof["email"]]),
@@ -386,14 +386,14 @@ def test_names_are_romanised_surname_first_with_surname_readings(name: str, want
 
 @pytest.mark.parametrize(("sentence", "date", "stated", "stated_en"), [
     ("请各单位于今年四月底之前向市人社局专管科报审。", "2024-04-30", "2024年四月底（4月30日）前",
-     "by the end of April 2024 (30 April)"),
+     "by the end of April 2024 (April 30)"),
     ("请各单位于五月中旬之前向市人社局专技科报送。", "2024-05-20", "2024年五月中旬（5月20日）前",
-     "by mid-May 2024 (20 May)"),
-    ("请各单位于6月15日前向市人社局报审。", "2024-06-15", "2024年6月15日前", "by 15 June 2024"),
+     "by mid-May 2024 (May 20)"),
+    ("请各单位于6月15日前向市人社局报审。", "2024-06-15", "2024年6月15日前", "by June 15, 2024"),
     ("请各单位于四月二十日之前向市人社局专技科报审。", "2024-04-20", "2024年四月二十日（4月20日）前",
-     "by 20 April 2024"),
+     "by April 20, 2024"),
     ("请各单位于2025年1月上旬前向市人社局报审。", "2025-01-10", "2025年1月上旬（1月10日）前",
-     "by early January 2025 (10 January)"),
+     "by early January 2025 (January 10)"),
 ])
 def test_a_city_letters_date_is_resolved_to_a_day(sentence: str, date: str, stated: str, stated_en: str) -> None:
     from knowledge.clauses import Clause
