@@ -366,6 +366,12 @@ def test_few_papers_in_the_askers_words_gets_the_rule_against_judging_by_papers(
      "deadline.late"),
     ("What is the official document number of the provincial notice? I want to cite it in my cover letter.",
      "meta.number"),
+    # an exam people assume there is: none, the procedure answers
+    ("这个特殊津贴考试考啥科目？要不要报个培训班？", "proc.no_exam"),
+    ("本集团高技能人才可推荐几名？", "quota.departments"),  # a provincial enterprise's own words
+    ("材料晚两天交没事吧，反正走个形式", "deadline.late"),
+    ("How much copies of the information form are required, and on which paper size?", "mat.info_form"),
+    ("我表哥高技能那块的才料，最后交到太原哪个屋？", "mat.where_skilled"),
 ])
 def test_formal_and_roundabout_wordings_are_routed(services, question: str, entry: str) -> None:
     answer = services.engine.ask(question, dt.date(2024, 4, 1))
