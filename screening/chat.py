@@ -34,7 +34,8 @@ _SOMEONE = re.compile(r"我|俺|咱|本人|他|她|爸|妈|爹|娘|媳妇|老公
 _ASKS_FOR_SELF = re.compile(r"(我|俺|咱|本人)(?!们)[^，。,.？?]{0,4}"
                             r"(能不能|可不可以|能否|可否|能|可以|够不够|够|有没有资格|有资格)"
                             r"[^，。,.？?]{0,3}(申?报|申请|参评|参加|条件|资格)"
-                            r"|\b(can|could|may) i (apply|be recommended|be nominated)|\bam i (eligible|qualified)")
+                            r"|\b(can|could|may) i (apply|be recommended|be nominated)|\bam i (eligible|qualified)"
+                            r"|\bam i (even )?allowed to (apply|be)")
 # After a verdict, the asker pushing back on it or asking what a fact changes (也不行吗, 这个影响吗, 是这样吗).
 _PUSHBACK = re.compile(r"(^|[，,。；;])(可|可是|但是|但)(我|他|她)|也不行|不行吗|"
                        r"影响吗|有影响|影响不|不影响吧|有没有影响|是这样吗|是真的吗|难道|"

@@ -464,3 +464,30 @@ def test_a_field_named_by_its_materials_is_no_question_about_the_papers(services
 def test_a_retirement_date_asked_with_ones_birth_gets_the_verdict(services) -> None:
     reply, = turns(services, "我是65年3月出生的，我们这行男的六十退，那个退休的线到底划在哪一天，我今年还赶得上赶不上")
     assert reply.outcome is not None and reply.outcome["outcome"] != "ineligible"
+
+
+@pytest.mark.parametrize(("texts", "outcome", "profile"), [
+    # a relative or a colleague asked about next (那我老婆呢, 那我们车间的…老王呢) is another person
+    (("我在市总工会上班，高级经济师，符合吗", "那我老婆呢，在市疾控中心，副主任医师"), "review",
+     {"senior_title": True}),
+    # and the asker after someone else (那我呢)
+    (("问个事，我父亲是享受副省级待遇的专家，在大学还带博士，他可以报吗",
+      "那我呢，我在同一个学校当副教授，82年的"), "review", {"birth_date": "1982"}),
+])
+def test_the_next_person_asked_about_starts_afresh(services, texts, outcome: str, profile: dict) -> None:
+    last = turns(services, *texts)[-1]
+    assert last.outcome is not None and last.outcome["outcome"] == outcome
+    assert profile.items() <= last.profile.items() and "government_staff" not in last.profile \
+        and "vice_provincial_or_above" not in last.profile
+
+
+@pytest.mark.parametrize(("text", "facts"), [
+    ("女，1970年1月生，在研究院是管理岗，有正高职称",
+     {"gender": "female", "female_post": "cadre", "senior_title": True}),
+    ("我是盂县人民医院的主任医师，兼着副院长，不过手术一直在做没停过",
+     {"senior_title": True, "leader_not_practicing": False}),
+    ("以前在省发改委当过几年公务员，2016年调到太原理工当老师了", {"government_staff": False}),
+    ("她是学生身份", {"gender": "female", "employed": False}),
+])
+def test_posts_practice_moves_and_students(services, text: str, facts: dict) -> None:
+    assert facts.items() <= read(services, text).items()
