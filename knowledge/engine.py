@@ -19,7 +19,8 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from knowledge.context import Topic, follow_up
-from knowledge.facts_answer import contact_answer
+from knowledge.facts_answer import COMPATIBLE as _COMPATIBLE_WITH_CONTACT
+from knowledge.facts_answer import FIELDS, contact_answer
 from knowledge.guards import Guard, Guards
 from knowledge.loader import KnowledgeBase
 from knowledge.models import FaqEntry
@@ -43,6 +44,8 @@ _DESCRIBED = frozenset({"fits"})
 _VALUES = frozenset({"copies", "quota", "count", "duration", "deadline"})
 # Subject families that say where the asker is, not what they ask about.
 _WHERE = ("place",)
+# What a contact line answers (电话, 邮箱, 地址, 联系人); asked beside something else, both are answered.
+CONTACT_FIELDS = frozenset(FIELDS) - {"contact"}
 # Subject families specific enough to route a question that names no attribute (公示 alone, P6 alone).
 _DISTINCTIVE = ("topic", "code", "org")
 # Subject families whose members exclude each other: an answer about the skilled office is not about the
@@ -171,6 +174,9 @@ class Engine:
         guard = self.guards.check(reading, self.base_year)
         if guard is not None:
             return self._guarded(guard, reading, today)
+        both = self._both(reading, question, today)
+        if both is not None:
+            return both
         looked_up = contact_answer(self.kb, reading, phrases("en" if reading.english else "zh"))
         if looked_up is not None:
             text, sources, found = looked_up
@@ -185,6 +191,20 @@ class Engine:
             return self._refuse(reading.english, score=ranking.overall, reading=reading, say="not_stated")
         reply = self._decide(ranking, reading, today)
         return self._ground(reply, reading)
+
+    def _both(self, reading: Reading, question: str, today: dt.date) -> Answer | None:
+        """A contact asked beside something else (最晚几号交到省厅，电话多少; the skilled office's address and the
+        deadline): each part answered, together; None when the question is not of this kind or a part is not
+        answered (the whole question then goes the usual way)."""
+        contact = reading.attributes & CONTACT_FIELDS
+        rest = reading.attributes - CONTACT_FIELDS - _GENERIC - _COMPATIBLE_WITH_CONTACT
+        if not contact or not rest:
+            return None
+        parts = [self._answer(replace(reading, attributes=reading.attributes - contact), question, today),
+                 self._answer(replace(reading, attributes=reading.attributes - rest), question, today)]
+        if not all(p.found and p.kind == "answer" for p in parts) or parts[0].entry_id == parts[1].entry_id:
+            return None
+        return _together(parts)
 
     def _unheld(self, reading: Reading) -> bool:
         """A particular thing asked of a topic the notice speaks of, where no entry about the topic answers it

@@ -23,7 +23,7 @@ OWNERS = {"office.professional": ("policy", "professional"), "track.professional
           "place.own_city": ("city",)}
 # Asked alongside a contact field, these still make it a question about the contact (电子邮箱是啥: "what is" asks
 # for the value).
-_COMPATIBLE = {"materials", "where_submit", "procedure", "quota", "definition", "organizer"}
+COMPATIBLE = frozenset({"materials", "where_submit", "procedure", "quota", "definition", "organizer"})
 
 
 def _values(contact: Contact) -> list[str]:
@@ -57,7 +57,7 @@ def contact_answer(kb: KnowledgeBase, reading: Reading, pb: Phrasebook) -> tuple
     asked = [a for a in FIELDS if a in reading.attributes]
     if not asked and any(v and v in reading.text for c in kb.facts.contacts for v in _values(c)):
         asked = ["contact"]  # 7676028是哪个处的号: a value of the notice, asked whose it is
-    if not asked or reading.attributes - set(FIELDS) - _COMPATIBLE:
+    if not asked or reading.attributes - set(FIELDS) - COMPATIBLE:
         return None
     contacts = contacts_named(kb, reading, asked)
     if not contacts:

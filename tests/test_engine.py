@@ -376,3 +376,13 @@ def test_few_papers_in_the_askers_words_gets_the_rule_against_judging_by_papers(
 def test_formal_and_roundabout_wordings_are_routed(services, question: str, entry: str) -> None:
     answer = services.engine.ask(question, dt.date(2024, 4, 1))
     assert answer.entry_id == entry, answer.answer
+
+
+@pytest.mark.parametrize(("question", "says"), [
+    # a contact asked beside something else: both parts answered
+    ("你好 我是职院人事处的，专技老师的才料最晚几号交到省厅，电话多少", ["5月10日", "7676026"]),
+    ("高技能的报送地址和截止日期", ["5月10日", "1409"]),
+])
+def test_a_contact_asked_beside_something_else_gets_both(services, question: str, says: list[str]) -> None:
+    answer = services.engine.ask(question, dt.date(2024, 4, 1))
+    assert answer.found and all(s in answer.answer for s in says), answer.answer
