@@ -20,7 +20,7 @@ FIELDS: dict[str, str | None] = {"phone": "phones", "email": "email", "address":
 # Whose: the subjects that name contacts of the round (an office serves one track, or policy questions too).
 OWNERS = {"office.professional": ("policy", "professional"), "track.professional": ("professional",),
           "office.skilled": ("skilled",), "track.skilled": ("skilled",), "office.city": ("city",),
-          "place.own_city": ("city",)}
+          "place.own_city": ("city",), "office.policy": ("policy",)}
 # Asked alongside a contact field, these still make it a question about the contact (电子邮箱是啥: "what is" asks
 # for the value).
 COMPATIBLE = frozenset({"materials", "where_submit", "procedure", "quota", "definition", "organizer"})

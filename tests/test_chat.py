@@ -491,3 +491,11 @@ def test_the_next_person_asked_about_starts_afresh(services, texts, outcome: str
 ])
 def test_posts_practice_moves_and_students(services, text: str, facts: dict) -> None:
     assert facts.items() <= read(services, text).items()
+
+
+@pytest.mark.parametrize(("texts", "says"), [
+    (("哪些人不能报", "退休的呢", "拿过的呢"), "不再重复申报"),  # those who already receive it
+    (("专技那边收材料的联系人叫啥", "高技能的呢", "政策上不明白问谁"), "白瑾利"),  # the policy contact
+])
+def test_follow_ups_about_recipients_and_policy(services, texts, says: str) -> None:
+    assert says in turns(services, *texts)[-1].answer.answer
