@@ -125,7 +125,9 @@ class Chat:
         again = told and asks_again and not other_topic and not elsewhere
         # who is asked about beside another question (我爸眼神不好，我能不能用手机替他填: a man) is not a case told
         one_aside = stated == {"gender"} and bool(other_topic)
-        personal = adds_facts or only_states or asks_for_self or again or (bool(stated) and (
+        # another person brought in with facts (那他手下的总工呢，一天到晚泡在研发中心): their verdict
+        switched = said.someone_else and bool(stated)
+        personal = adds_facts or only_states or asks_for_self or again or switched or (bool(stated) and (
             (bool(reading.attributes & ASKS_PERSONAL) and about_someone and not one_aside) or excluding(said)
             or describes_self))
         # after a verdict, facts told, nothing asked (是1970年3月的，身份证上写的): no other service's question
@@ -150,7 +152,9 @@ class Chat:
                                                                                        "principal_technician")
                           else set()) | {f"code.{c}" for c in said.facts.get("achievements", ())[:1]}
         answer = self.engine.ask(meant, today, context=state.topic, hints=hints)
-        topic = topic_of(answer.reading) if answer.reading is not None and answer.found else None
+        # a deliberate "not stated" of a contact named (职建处的邮箱) is still what is talked about (那地址呢)
+        about = answer.found or answer.entry_id == "fact:contact"
+        topic = topic_of(answer.reading) if answer.reading is not None and about else None
         new_state = ChatState(topic or state.topic, statement, False, now)
         return ChatReply(answer, verdict(statement, self.criteria).profile if not statement.empty else {}, None,
                          new_state, prefill(statement))

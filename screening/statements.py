@@ -111,6 +111,9 @@ _BIRTH_SHORT_BARE = re.compile(r"(?<!\d)([3-9]\d)\s*年\s*(\d{1,2})\s*月(?=\s|[
 # 男 68年 在煤科院: a two-digit year set apart among other facts (not 干了 28年, a span of years)
 _BIRTH_SHORT_LISTED = re.compile(r"(?:^|(?<=[\s，,、]))(?<![干做了龄业满]\s)([4-9]\d)\s*年"
                                  r"(?!\s*工龄)(?=\s|[，,。；;、]|$)")
+# 女，1973年。 / 76年男: a year said right beside the sex is a birth year
+_BIRTH_BY_SEX = re.compile(r"(?<=[男女])[，,、\s]*((?:19)?[3-9]\d)\s*年(?=\s|[，,。；;、]|$)"
+                           r"|(?<!\d)((?:19)?[3-9]\d)\s*年\s*(?=[男女](?:的|性|同志)?(?:[，,。；;、\s]|$))")
 # 六七年生人: the year in Chinese digits, said as a birth (not 干了七八年的, a span of years)
 _BIRTH_SHORT_CN = re.compile(r"(?<![了干做有近快这那一二三四五六七八九十])"
                              r"([三四五六七八九])([〇零一二三四五六七八九])\s*年\s*"
@@ -256,6 +259,9 @@ class StatementReader:
             return _month(year, int(m.group(2))) if m.group(2) else _year(year)
         if m := _BIRTH_SHORT_BARE.search(text):
             return _month(1900 + int(m.group(1)), int(m.group(2)))
+        if m := _BIRTH_BY_SEX.search(text):
+            year = int(m.group(1) or m.group(2))
+            return _year(year if year > 1900 else 1900 + year)
         if m := _BIRTH_SHORT_LISTED.search(text):
             return _year(1900 + int(m.group(1)))
         if m := _BIRTH_SHORT_CN.search(text):

@@ -499,3 +499,22 @@ def test_posts_practice_moves_and_students(services, text: str, facts: dict) -> 
 ])
 def test_follow_ups_about_recipients_and_policy(services, texts, says: str) -> None:
     assert says in turns(services, *texts)[-1].answer.answer
+
+
+def test_another_person_brought_in_with_a_fact_gets_their_verdict(services) -> None:
+    _, second = turns(services, "我们集团总经理是正高级工程师，这几年主要抓经营管理，技术上基本不直接干了",
+                      "那他手下的总工呢，一天到晚泡在研发中心")
+    assert second.outcome is not None and second.outcome["outcome"] == "review"
+    assert second.profile.get("leader_not_practicing") is False
+
+
+def test_what_was_not_stated_of_an_office_stays_the_topic(services) -> None:
+    *_, last = turns(services, "专技处邮箱多少", "那职建处呢", "地址呢")
+    assert "1409" in last.answer.answer
+
+
+@pytest.mark.parametrize(("text", "born"), [("正高，女，1973年。新闻口的能深报吗", "1973"),
+                                            ("国家级教练（正高），76年男", "1976"), ("男，25年工龄", None)])
+def test_a_year_beside_the_sex_is_a_birth_year(services, text: str, born: str | None) -> None:
+    birth = services.chat.reader.read(text, TODAY).birth
+    assert (birth.stated() if birth else None) == born
