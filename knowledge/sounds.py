@@ -18,6 +18,10 @@ from knowledge import sound_table
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 MAX_LENGTH = 6  # characters: longer words are rarely mistyped as a whole
+# Sentence particles spelled out beside a domain word spelled out (dian hua ne).
+_PARTICLES = {"ne": "呢", "ma": "吗", "ba": "吧", "a": "啊", "ya": "呀", "le": "了", "de": "的", "shi": "是",
+              "duoshao": "多少", "duo": "多", "shao": "少", "ji": "几", "shenme": "什么", "sha": "啥", "na": "哪",
+              "zai": "在", "nali": "哪里", "geren": "个人", "fen": "份", "hao": "号", "zhe": "这", "ge": "个"}
 
 
 class Sounds:
@@ -51,9 +55,40 @@ class Sounds:
                     index.setdefault(syllable, []).append((word, sounds))
         return index
 
+    @cached_property
+    def _spelled(self) -> dict[str, str]:
+        """A word's pinyin run together (dianhua, cailiao) → the word: typed without the input method's choice."""
+        spelled: dict[str, str] = {}
+        for word in reversed(self.words):  # the longer word wins a shared spelling
+            if all(c in self._typed for c in word):
+                spelled["".join(self._typed[c] for c in word)] = word
+        return spelled
+
+    def _pinyin(self, text: str) -> str | None:
+        """Domain words spelled out in pinyin (dian hua ne, cailiao jiao ji fen) as characters, with the sentence
+        particles around them; None unless a domain word was found."""
+        tokens = text.split()
+        if not tokens or not all(t.isascii() and t.isalpha() for t in tokens):
+            return None
+        out, i, found = [], 0, False
+        while i < len(tokens):
+            for k in range(min(4, len(tokens) - i), 0, -1):
+                word = self._spelled.get("".join(tokens[i:i + k]).lower())
+                if word is not None:
+                    out.append(word)
+                    i, found = i + k, True
+                    break
+            else:
+                out.append(_PARTICLES.get(tokens[i].lower(), " " + tokens[i] + " "))
+                i += 1
+        return "".join(out).strip() if found else None
+
     def correct(self, text: str, keep: tuple[tuple[int, int], ...] = ()) -> str | None:
         """The text with domain words restored where only their sound was typed; None when nothing changed.
         ``keep``: spans already read as words (办公室), which a sound-alike (公示) must not break."""
+        spelled = self._pinyin(text)
+        if spelled is not None:
+            return spelled
         out, i, changed = [], 0, False
         while i < len(text):
             match = self._word_at(text, i)

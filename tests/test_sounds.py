@@ -59,3 +59,13 @@ def test_a_polyphone_keeps_every_reading() -> None:
 ])
 def test_what_is_restored_by_sound_and_what_is_left(services, typed: str, meant: str) -> None:
     assert services.engine.as_meant(typed) == meant
+
+
+@pytest.mark.parametrize(("typed", "meant"), [
+    ("dian hua ne", "电话呢"),  # pinyin typed without choosing the characters
+    ("zhuan ji chu dian hua duoshao", "专技处电话多少"),
+    ("what is the deadline", "what is the deadline"),  # English stays English
+    ("hello", "hello"),
+])
+def test_domain_words_spelled_out_in_pinyin_are_read(services, typed: str, meant: str) -> None:
+    assert services.engine.as_meant(typed) == meant
