@@ -20,8 +20,10 @@ from screening.rules import Criteria
 FACT_ORDER = (
     "track", "employed", "in_post_recent_5y", "government_staff", "vice_provincial_or_above",
     "leader_not_practicing", "already_receives", "birth_date", "gender", "female_post", "senior_title",
-    "skill_level", "years_in_occupation", "achievements", "reserve_2023",
+    "skill_level", "years_in_occupation", "achievements", "reserve_2023", "retires_on",
 )
+# Facts only free text states (the self-check asks the birth date, not when the asker retires)
+FREE_TEXT_ONLY = frozenset({"reserve_2023", "retires_on"})
 HIGH_SKILL = ("senior_technician", "principal_technician")
 
 
@@ -69,6 +71,8 @@ def _retirement(p: Profile, crit: Criteria, track: str | None) -> Verdict:
     """Reached the statutory retirement age by the cutoff? Decided only when every category the profile leaves
     open gives the same answer; the values say which date decides."""
     cutoff = crit.round.cutoff_date
+    if p.birth_date is None and p.retires_on is not None:  # 今年6月就到退休年龄: the date said decides
+        return Verdict("fail" if p.retires_on <= cutoff else "pass", {"scope": "stated", "date": p.retires_on})
     if p.birth_date is None:
         return Verdict("unknown", missing=["birth_date"] + (["gender"] if p.gender is None else []))
     if p.gender == "male":

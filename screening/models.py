@@ -40,6 +40,9 @@ class Profile(BaseModel):
     government_staff: StrictBool | None = None
     already_receives: StrictBool | None = None
     reserve_2023: StrictBool | None = None
+    # when the asker says they reach the statutory retirement age (今年6月就到退休年龄): decides the retirement
+    # rule when no birth date is known
+    retires_on: dt.date | None = None
 
     @field_validator("birth_date", mode="before")
     @classmethod

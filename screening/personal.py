@@ -57,7 +57,9 @@ def verdict(statement: Statement, criteria: Criteria) -> Verdict:
     if "track" not in profile and result.track:
         profile["track"] = result.track  # the track the facts settle (主任医师: professional)
     ordered = {k: profile[k] for k in FACT_ORDER if k in profile}
-    return Verdict(result, ordered, birth is not None and birth.precision in ("day", "month"))
+    # a birth day or month, or the retirement date itself (今年6月就到退休年龄), decides exactly
+    exact = birth.precision in ("day", "month") if birth is not None else "retires_on" in facts
+    return Verdict(result, ordered, exact)
 
 
 def _screen(facts: dict[str, Any], criteria: Criteria) -> Screening:

@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from screening.engine import FACT_ORDER, determine_track, screen
+from screening.engine import FACT_ORDER, FREE_TEXT_ONLY, determine_track, screen
 from screening.models import Profile, Screening, code_track
 from screening.rules import Criteria
 from screening.statements import StatementReader
@@ -166,7 +166,7 @@ class Questionnaire:
         self.criteria = criteria
         specs, self.words = load_questions()
         self.specs = {s.field: s for s in specs}
-        missing = [f for f in FACT_ORDER if f not in self.specs and f != "reserve_2023"]
+        missing = [f for f in FACT_ORDER if f not in self.specs and f not in FREE_TEXT_ONLY]
         if missing:
             raise ValueError(f"questions.toml has no question for {missing}")
         known = set(clause_ids)

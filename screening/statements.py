@@ -118,6 +118,11 @@ _BIRTH_BY_SEX = re.compile(r"(?<=[男女])[，,、\s]*((?:19)?[3-9]\d)\s*年(?=\
 _BIRTH_SHORT_CN = re.compile(r"(?<![了干做有近快这那一二三四五六七八九十])"
                              r"([三四五六七八九])([〇零一二三四五六七八九])\s*年\s*"
                              r"(?:出生|出世|生人|生的|年生)")
+# 今年6月就到退休年龄, 明年3月才到退休年龄, 今年十月就到点退了: when the asker reaches the retirement age
+_RETIRES = re.compile(r"(今年|明年|后年|((?:19|20)\d\d)\s*年)?\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月份?"
+                      r"\s*(?:底|初|中)?\s*(?:就|才|便)?(?:要|会|将)?(?:到|满|达到)了?(?:法定)?(?:退休年龄|退休年纪|退休岁数|点退|退休)")
+_RETIRES_EN = re.compile(r"(?:retire|retiring|retires|reach(?:es|ing)? (?:the )?(?:statutory )?retirement age)\s+"
+                         r"(?:in|on|at the end of)\s+([a-z]+)(?:\s+((?:19|20)\d\d))?(?:\s+(this|next) year)?")
 _BORN_EN = re.compile(r"born\s+(?:in\s+|on\s+)?(?:([a-z]+)\s+)?((?:19|20)\d\d)|b\.\s*((?:19|20)\d\d)")
 _AGE = re.compile(r"(?:今年|现年|已经|已|我|他|她|快|都)?\s*" + _NUM + r"\s*(?:周)?岁"
                   r"|(?:今年|现年)\s*" + _NUM + r"\s*了|(?:今年|现年)\s*(\d{2})(?=\s*[，,。；;！!？?]|$)")
@@ -224,6 +229,17 @@ class StatementReader:
                 and not _HEARSAY.search(folded[max(0, m.start() - 16):m.start()])
                 for m in self._achieved.finditer(folded)):
             claims += pointers
+        retires = _RETIRES.search(folded)
+        if retires and not _HEARSAY.search(folded[max(0, retires.start() - 16):retires.start()]):
+            on = _retires_on(retires, today)
+            if on is not None:
+                facts["retires_on"] = on.isoformat()
+        elif retires_en := _RETIRES_EN.search(folded):
+            month = next((i + 1 for i, name in enumerate(_MONTHS_EN) if len(retires_en.group(1)) >= 3
+                          and name.startswith(retires_en.group(1))), None)
+            year = int(retires_en.group(2)) if retires_en.group(2) else today.year + (retires_en.group(3) == "next")
+            if month is not None:
+                facts["retires_on"] = (add_months(dt.date(year, month, 1), 1) - dt.timedelta(days=1)).isoformat()
         years = self._years(folded)
         if years is not None:
             facts["years_in_occupation"] = years
@@ -284,6 +300,17 @@ class StatementReader:
             earliest = add_months(today, -12 * (age + 1)) + dt.timedelta(days=1)
             return BirthRange(earliest, latest, "age")
         return None
+
+
+def _retires_on(m: re.Match[str], today: dt.date) -> dt.date | None:
+    """The last day of the month the asker says they reach the retirement age in (this year unless named)."""
+    year = {"今年": today.year, "明年": today.year + 1, "后年": today.year + 2}.get(m.group(1) or "", today.year)
+    if m.group(2):
+        year = int(m.group(2))
+    month = cn_number(m.group(3))
+    if month is None or not 1 <= month <= 12:
+        return None
+    return add_months(dt.date(year, month, 1), 1) - dt.timedelta(days=1)
 
 
 def _words_pattern(table: dict[str, Any]) -> re.Pattern[str]:

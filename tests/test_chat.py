@@ -518,3 +518,17 @@ def test_what_was_not_stated_of_an_office_stays_the_topic(services) -> None:
 def test_a_year_beside_the_sex_is_a_birth_year(services, text: str, born: str | None) -> None:
     birth = services.chat.reader.read(text, TODAY).birth
     assert (birth.stated() if birth else None) == born
+
+
+@pytest.mark.parametrize(("text", "on", "outcome"), [
+    # when the asker says they reach the retirement age decides the rule without a birth date
+    ("俺今年十月就到点退了，可得报上？", "2024-10-31", "fail"),
+    ("我大姨是中学特级教师，明年3月才到退休年龄，今年报还来得及吗？", "2025-03-31", "pass"),
+    ("I am retiring in October this year, can I apply?", "2024-10-31", "fail"),
+])
+def test_the_retirement_date_said_decides_the_retirement_rule(services, text: str, on: str, outcome: str) -> None:
+    reply, = turns(services, text)
+    assert reply.profile["retires_on"] == on and reply.outcome is not None
+    retirement = reply.answer.answer.split("\\n")
+    assert any(("✘" if outcome == "fail" else "✔") in line and ("退休" in line or "retirement" in line)
+               for line in retirement), reply.answer.answer
