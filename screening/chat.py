@@ -16,6 +16,7 @@ from typing import Any
 
 from knowledge.context import Topic, topic_of
 from knowledge.engine import Answer, Engine
+from knowledge.normalize import fold
 from knowledge.phrasebook import Phrasebook, phrases
 from knowledge.reading import ASKING
 from screening.personal import Verdict, excluding, verdict
@@ -92,7 +93,7 @@ class Chat:
         if state is None or state.at is None or now - state.at > EXPIRY:
             state = ChatState()
         meant = self.engine.as_meant(text)  # 我是公物员: the facts as meant, typed by sound
-        said = self.reader.read(meant, today)
+        said = self.reader.read(fold(meant), today)  # 教書, 出世: traditional characters read as simplified
         if said.someone_else and not said.empty:
             # 那我同事呢，正高工，68年的: another person, whose facts start afresh
             state = ChatState(state.topic, Statement(), False, state.at)

@@ -532,3 +532,8 @@ def test_the_retirement_date_said_decides_the_retirement_rule(services, text: st
     retirement = reply.answer.answer.split("\\n")
     assert any(("✘" if outcome == "fail" else "✔") in line and ("退休" in line or "retirement" in line)
                for line in retirement), reply.answer.answer
+
+
+def test_facts_in_traditional_characters_are_read(services) -> None:
+    reply, = turns(services, "你好，我係香港人，喺山西一間大學全職教書，副教授，做文物保護研究，已經5年")
+    assert reply.profile.get("employed") is True and reply.profile.get("senior_title") is True
