@@ -372,6 +372,7 @@ def test_few_papers_in_the_askers_words_gets_the_rule_against_judging_by_papers(
     ("材料晚两天交没事吧，反正走个形式", "deadline.late"),
     ("How much copies of the information form are required, and on which paper size?", "mat.info_form"),
     ("我表哥高技能那块的才料，最后交到太原哪个屋？", "mat.where_skilled"),
+    ("俺们车间主任说得先在矿上推荐，是这么回事不？矿上再往哪报", "proc.how_to_apply"),  # the asker's own unit
 ])
 def test_formal_and_roundabout_wordings_are_routed(services, question: str, entry: str) -> None:
     answer = services.engine.ask(question, dt.date(2024, 4, 1))
