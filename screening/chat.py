@@ -93,7 +93,7 @@ class Chat:
         if state is None or state.at is None or now - state.at > EXPIRY:
             state = ChatState()
         meant = self.engine.as_meant(text)  # 我是公物员: the facts as meant, typed by sound
-        said = self.reader.read(fold(meant), today)  # 教書, 出世: traditional characters read as simplified
+        said = self.reader.read(fold(meant), today, self.criteria.round.cutoff_date.year)  # 教書: as simplified
         if said.someone_else and not said.empty:
             # 那我同事呢，正高工，68年的: another person, whose facts start afresh
             state = ChatState(state.topic, Statement(), False, state.at)

@@ -177,7 +177,9 @@ class StatementReader:
                            if kinds.get(name) == "bool" else key)
                           for name, values in (patterns or {}).items() for key, ps in values.items() for p in ps]
 
-    def read(self, text: str, today: dt.date) -> Statement:
+    def read(self, text: str, today: dt.date, year: int | None = None) -> Statement:
+        """The facts a text states; ``year`` is the round's year, which 今年 and this year name when the asker says
+        when they retire (the round's own time, as the question reader reads 今年)."""
         folded = _fold(text)
         facts: dict[str, Any] = {}
         categories: list[str] = []
@@ -231,15 +233,16 @@ class StatementReader:
             claims += pointers
         retires = _RETIRES.search(folded)
         if retires and not _HEARSAY.search(folded[max(0, retires.start() - 16):retires.start()]):
-            on = _retires_on(retires, today)
+            on = _retires_on(retires, year or today.year)
             if on is not None:
                 facts["retires_on"] = on.isoformat()
         elif retires_en := _RETIRES_EN.search(folded):
             month = next((i + 1 for i, name in enumerate(_MONTHS_EN) if len(retires_en.group(1)) >= 3
                           and name.startswith(retires_en.group(1))), None)
-            year = int(retires_en.group(2)) if retires_en.group(2) else today.year + (retires_en.group(3) == "next")
+            when = int(retires_en.group(2)) if retires_en.group(2) else (year or today.year) + (
+                retires_en.group(3) == "next")
             if month is not None:
-                facts["retires_on"] = (add_months(dt.date(year, month, 1), 1) - dt.timedelta(days=1)).isoformat()
+                facts["retires_on"] = (add_months(dt.date(when, month, 1), 1) - dt.timedelta(days=1)).isoformat()
         years = self._years(folded)
         if years is not None:
             facts["years_in_occupation"] = years
@@ -302,9 +305,9 @@ class StatementReader:
         return None
 
 
-def _retires_on(m: re.Match[str], today: dt.date) -> dt.date | None:
+def _retires_on(m: re.Match[str], this_year: int) -> dt.date | None:
     """The last day of the month the asker says they reach the retirement age in (this year unless named)."""
-    year = {"今年": today.year, "明年": today.year + 1, "后年": today.year + 2}.get(m.group(1) or "", today.year)
+    year = {"今年": this_year, "明年": this_year + 1, "后年": this_year + 2}.get(m.group(1) or "", this_year)
     if m.group(2):
         year = int(m.group(2))
     month = cn_number(m.group(3))

@@ -537,3 +537,10 @@ def test_the_retirement_date_said_decides_the_retirement_rule(services, text: st
 def test_facts_in_traditional_characters_are_read(services) -> None:
     reply, = turns(services, "你好，我係香港人，喺山西一間大學全職教書，副教授，做文物保護研究，已經5年")
     assert reply.profile.get("employed") is True and reply.profile.get("senior_title") is True
+
+
+def test_this_year_of_a_retirement_is_the_rounds_year_whenever_one_asks(services) -> None:
+    later = dt.date(2026, 11, 28)  # asked long after the round: 今年 is still the round's year, as questions read it
+    reply = services.chat.reply(None, "我今年10月份就到法定退休年龄了，今年还能申报特贴吗？", later,
+                                dt.datetime(2026, 11, 28, 9))
+    assert reply.profile["retires_on"] == "2024-10-31"
