@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -72,3 +73,22 @@ def test_ask_and_chat_read_knowledge_dir(two_rounds: Path) -> None:
     assert done.returncode == 0, done.stderr
     reply = json.loads(done.stdout)
     assert "64" in reply["answer"] and "59" not in reply["answer"]
+
+
+@pytest.mark.parametrize("quota", ["skilled_each", "health", "education", "city_professional"])
+def test_the_whose_quota_answer_never_stops_a_round_that_lacks_a_quota(tmp_path: Path, quota: str) -> None:
+    """The whose-quota answer marks each quota's line optional (?): a next round's notice without that quota
+    (the held-out Datong notice sets no skilled quota per city) is not stopped by it, and without the skilled
+    quota the round loads and answers."""
+    home = tmp_path / "knowledge"
+    shutil.copytree(data_dir() / "rounds" / "2024", home / "rounds" / "2024")
+    facts = home / "rounds" / "2024" / "facts.toml"
+    text = facts.read_text(encoding="utf-8")
+    start = text.index(f'[[facts.quotas]]\nid = "{quota}"')
+    end = text.index("\n\n", start)
+    facts.write_text(text[:start] + text[end + 2:], encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "bot", "ask", "听说卫健委有18个名额，我是不是占那个？"],
+                          capture_output=True, text=True, cwd=ROOT, env={**os.environ, "KNOWLEDGE_DIR": str(home)})
+    assert "quota.whose" not in done.stderr
+    if quota == "skilled_each":
+        assert done.returncode == 0 and "人事隶属关系" in done.stdout, done.stdout + done.stderr
