@@ -92,8 +92,9 @@ class Retriever:
             if not questions:
                 continue
             for q in questions:
-                bm25.add(e.id, norm.tokens(q))
-                variants.append(norm.text(q))
+                normalized = norm.text(q)
+                bm25.add(e.id, norm.tokens_of(normalized))
+                variants.append(normalized)
                 owners.append(e.id)
             answer = e.answer_en if english else e.answer
             bm25.add(e.id, norm.tokens(re.sub(r"\{[^}]*\}", " ", answer)), self.t.answer_weight)
@@ -114,8 +115,8 @@ class Retriever:
     def rank(self, question: str, english: bool, depth: int = 6) -> Ranking:
         """The best ``depth`` entries for the question, each with how much of the question it covers."""
         side = self.side(english)
-        tokens = side.normalizer.tokens(question)
         normalized = side.normalizer.text(question)
+        tokens = side.normalizer.tokens_of(normalized)
         if not tokens or all(t.isdigit() for t in tokens):  # nothing, or a bare number: not a question
             return Ranking([], 0.0, normalized=normalized)
         exact = process.extractOne(normalized, side.variants, scorer=fuzz.ratio, score_cutoff=self.t.near_exact)

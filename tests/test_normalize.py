@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from knowledge.normalize import Normalizer, content_grams, fold, is_english
+import re
+
+import pytest
+
+from knowledge.normalize import Normalizer, content_grams, fold, is_english, trie_pattern
 
 NORM = Normalizer(synonyms=(("截止", "截至", "deadline"), ("专技处", "专业技术人员管理处")), fillers=("请问", "吗"))
 
@@ -53,3 +57,14 @@ def test_spaces_typed_between_chinese_words_are_read_as_one_phrase(services) -> 
     norm = services.engine.retriever.zh.normalizer
     assert norm.tokens("职 建处地 址") == norm.tokens("职建处地址")
     assert "则标" in norm.tokens("原则 标准") and "则标" not in norm.tokens("原则，标准")  # punctuation separates
+
+
+@pytest.mark.parametrize(("words", "text", "found"), [
+    (["截止", "截止时间", "截止日期"], "截止时间是哪天，截止日期呢，截止吧", ["截止时间", "截止日期", "截止"]),
+    (["ab", "abcd", "abx"], "abce abcd abx", ["ab", "abcd", "abx"]),  # the longest word that is there
+    (["u盘", "光盘"], "u盘还是光盘", ["u盘", "光盘"]),
+])
+def test_a_trie_pattern_finds_the_longest_word_at_each_place(words: list[str], text: str, found: list[str]) -> None:
+    flat = re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+    trie = re.compile(trie_pattern(words))
+    assert trie.findall(text) == flat.findall(text) == found
