@@ -373,6 +373,8 @@ def test_few_papers_in_the_askers_words_gets_the_rule_against_judging_by_papers(
     ("How much copies of the information form are required, and on which paper size?", "mat.info_form"),
     ("我表哥高技能那块的才料，最后交到太原哪个屋？", "mat.where_skilled"),
     ("俺们车间主任说得先在矿上推荐，是这么回事不？矿上再往哪报", "proc.how_to_apply"),  # the asker's own unit
+    ("Do I need paper copies?", "mat.info_form"),  # the paper copies are the form's
+    ("纸质材料要几份", "mat.info_form"),
 ])
 def test_formal_and_roundabout_wordings_are_routed(services, question: str, entry: str) -> None:
     answer = services.engine.ask(question, dt.date(2024, 4, 1))
