@@ -237,12 +237,11 @@ class StatementReader:
             if on is not None:
                 facts["retires_on"] = on.isoformat()
         elif retires_en := _RETIRES_EN.search(folded):
-            month = next((i + 1 for i, name in enumerate(_MONTHS_EN) if len(retires_en.group(1)) >= 3
-                          and name.startswith(retires_en.group(1))), None)
+            month = _month_en(retires_en.group(1))
             when = int(retires_en.group(2)) if retires_en.group(2) else (year or today.year) + (
                 retires_en.group(3) == "next")
             if month is not None:
-                facts["retires_on"] = (add_months(dt.date(when, month, 1), 1) - dt.timedelta(days=1)).isoformat()
+                facts["retires_on"] = _last_day(when, month).isoformat()
         years = self._years(folded)
         if years is not None:
             facts["years_in_occupation"] = years
@@ -289,9 +288,7 @@ class StatementReader:
             return _year(int(m.group(1) or m.group(2)))
         if m := _BORN_EN.search(text):
             year = int(m.group(2) or m.group(3))
-            month = m.group(1)
-            number = next((i + 1 for i, name in enumerate(_MONTHS_EN) if month and len(month) >= 3
-                           and name.startswith(month)), None)  # December or Dec
+            number = _month_en(m.group(1))
             return _month(year, number) if number else _year(year)
         age = None
         if m := _AGE.search(text):
@@ -313,6 +310,16 @@ def _retires_on(m: re.Match[str], this_year: int) -> dt.date | None:
     month = cn_number(m.group(3))
     if month is None or not 1 <= month <= 12:
         return None
+    return _last_day(year, month)
+
+
+def _month_en(name: str | None) -> int | None:
+    """A month named in English, in full or cut short (December, Dec)."""
+    return next((i + 1 for i, month in enumerate(_MONTHS_EN) if name and len(name) >= 3 and month.startswith(name)),
+                None)
+
+
+def _last_day(year: int, month: int) -> dt.date:
     return add_months(dt.date(year, month, 1), 1) - dt.timedelta(days=1)
 
 
@@ -326,8 +333,7 @@ def _words_pattern(table: dict[str, Any]) -> re.Pattern[str]:
 def _month(year: int, month: int) -> BirthRange | None:
     if not 1 <= month <= 12 or not 1900 <= year <= 2020:
         return None
-    last = add_months(dt.date(year, month, 1), 1) - dt.timedelta(days=1)
-    return BirthRange(dt.date(year, month, 1), last, "month")
+    return BirthRange(dt.date(year, month, 1), _last_day(year, month), "month")
 
 
 def _year(year: int) -> BirthRange | None:
