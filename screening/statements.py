@@ -100,30 +100,37 @@ def cn_number(word: str) -> int | None:
 
 
 _NUM = r"(\d{1,3}|[一二三四五六七八九十]{1,3})"
-_BIRTH_FULL = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*[年\-/.]\s*(\d{1,2})\s*[月\-/.]\s*(\d{1,2})\s*[日号]?")
-_BIRTH_MONTH = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*[年\-/.]\s*(\d{1,2})\s*月份?")
-_BIRTH_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)\s*年?\s*"
-                         r"(?=出生|出世|生人|生的|年生|生|的人|的\s*(?:$|[，。,.！!？?、；;\s]))"
-                         r"|(?:出生于|生于|出生在)\s*((?:19|20)\d\d)")
-_BIRTH_SHORT = re.compile(r"(?<!\d)([3-9]\d)\s*年\s*(?:(\d{1,2})\s*月\s*)?(?:出生|出世|生人|生的|生|的)")
-# 75年10月 said alone (是75年10月 身份证上写的): a year and month with nothing after them is a birth month
-_BIRTH_SHORT_BARE = re.compile(r"(?<!\d)([3-9]\d)\s*年\s*(\d{1,2})\s*月(?=\s|[，,。；;！!]|$)")
-# 男 68年 在煤科院: a two-digit year set apart among other facts (not 干了 28年, a span of years)
-_BIRTH_SHORT_LISTED = re.compile(r"(?:^|(?<=[\s，,、]))(?<![干做了龄业满]\s)([4-9]\d)\s*年"
-                                 r"(?!\s*工龄)(?=\s|[，,。；;、]|$)")
-# 女，1973年。 / 76年男: a year said right beside the sex is a birth year
-_BIRTH_BY_SEX = re.compile(r"(?<=[男女])[，,、\s]*((?:19)?[3-9]\d)\s*年(?=\s|[，,。；;、]|$)"
-                           r"|(?<!\d)((?:19)?[3-9]\d)\s*年\s*(?=[男女](?:的|性|同志)?(?:[，,。；;、\s]|$))")
-# 六七年生人: the year in Chinese digits, said as a birth (not 干了七八年的, a span of years)
-_BIRTH_SHORT_CN = re.compile(r"(?<![了干做有近快这那一二三四五六七八九十])"
-                             r"([三四五六七八九])([〇零一二三四五六七八九])\s*年\s*"
-                             r"(?:出生|出世|生人|生的|年生)")
+# How people state a birth, most precise first; each names its parts: `year` (1966, 66 or 六六), `month` (a number or
+# an English name), `day`. The first that matches is the birth (`_birth`).
+_BIRTH_READERS = tuple(re.compile(pattern) for pattern in (
+    # 1966年5月12日, 1966-05-12
+    r"(?<!\d)(?P<year>(?:19|20)\d\d)\s*[年\-/.]\s*(?P<month>\d{1,2})\s*[月\-/.]\s*(?P<day>\d{1,2})\s*[日号]?",
+    # 1966年5月
+    r"(?<!\d)(?P<year>(?:19|20)\d\d)\s*[年\-/.]\s*(?P<month>\d{1,2})\s*月份?",
+    # 66年生人, 66年5月出生, 63年的
+    r"(?<!\d)(?P<year>[3-9]\d)\s*年\s*(?:(?P<month>\d{1,2})\s*月\s*)?(?:出生|出世|生人|生的|生|的)",
+    # 75年10月 said alone (是75年10月 身份证上写的): a year and month with nothing after them
+    r"(?<!\d)(?P<year>[3-9]\d)\s*年\s*(?P<month>\d{1,2})\s*月(?=\s|[，,。；;！!]|$)",
+    # 女，1973年。 / 76年男: a year said right beside the sex
+    r"(?<=[男女])[，,、\s]*(?P<year>(?:19)?[3-9]\d)\s*年(?=\s|[，,。；;、]|$)",
+    r"(?<!\d)(?P<year>(?:19)?[3-9]\d)\s*年\s*(?=[男女](?:的|性|同志)?(?:[，,。；;、\s]|$))",
+    # 男 68年 在煤科院: a two-digit year set apart among other facts (not 干了 28年, a span of years)
+    r"(?:^|(?<=[\s，,、]))(?<![干做了龄业满]\s)(?P<year>[4-9]\d)\s*年(?!\s*工龄)(?=\s|[，,。；;、]|$)",
+    # 六七年生人: the year in Chinese digits, said as a birth (not 干了七八年的, a span of years)
+    r"(?<![了干做有近快这那一二三四五六七八九十])(?P<year>[三四五六七八九][〇零一二三四五六七八九])\s*年\s*"
+    r"(?:出生|出世|生人|生的|年生)",
+    # 1966年出生, 1966的人
+    r"(?<!\d)(?P<year>(?:19|20)\d\d)\s*年?\s*(?=出生|出世|生人|生的|年生|生|的人|的\s*(?:$|[，。,.！!？?、；;\s]))",
+    r"(?:出生于|生于|出生在)\s*(?P<year>(?:19|20)\d\d)",
+    # born in May 1966, b. 1966
+    r"born\s+(?:in\s+|on\s+)?(?:(?P<month>[a-z]+)\s+)?(?P<year>(?:19|20)\d\d)",
+    r"b\.\s*(?P<year>(?:19|20)\d\d)",
+))
 # 今年6月就到退休年龄, 明年3月才到退休年龄, 今年十月就到点退了: when the asker reaches the retirement age
 _RETIRES = re.compile(r"(今年|明年|后年|((?:19|20)\d\d)\s*年)?\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月份?"
                       r"\s*(?:底|初|中)?\s*(?:就|才|便)?(?:要|会|将)?(?:到|满|达到)了?(?:法定)?(?:退休年龄|退休年纪|退休岁数|点退|退休)")
 _RETIRES_EN = re.compile(r"(?:retire|retiring|retires|reach(?:es|ing)? (?:the )?(?:statutory )?retirement age)\s+"
                          r"(?:in|on|at the end of)\s+([a-z]+)(?:\s+((?:19|20)\d\d))?(?:\s+(this|next) year)?")
-_BORN_EN = re.compile(r"born\s+(?:in\s+|on\s+)?(?:([a-z]+)\s+)?((?:19|20)\d\d)|b\.\s*((?:19|20)\d\d)")
 _AGE = re.compile(r"(?:今年|现年|已经|已|我|他|她|快|都)?\s*" + _NUM + r"\s*(?:周)?岁"
                   r"|(?:今年|现年)\s*" + _NUM + r"\s*了|(?:今年|现年)\s*(\d{2})(?=\s*[，,。；;！!？?]|$)")
 _AGE_EN = re.compile(r"(\d{2})\s*(?:-|\s)?(?:years?|yrs?)[\s-]*old|\b(?:i am|i'm|aged|age|(?:woman|man|lady|person) of)"
@@ -264,32 +271,9 @@ class StatementReader:
     @staticmethod
     def _birth(text: str, today: dt.date) -> BirthRange | None:
         """A birth date, month or year as stated, or an age turned into the range of birth dates it allows."""
-        if m := _BIRTH_FULL.search(text):
-            try:
-                day = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-                return BirthRange(day, day, "day") if day <= today else None
-            except ValueError:
-                pass
-        if m := _BIRTH_MONTH.search(text):
-            return _month(int(m.group(1)), int(m.group(2)))
-        if m := _BIRTH_SHORT.search(text):
-            year = 1900 + int(m.group(1))
-            return _month(year, int(m.group(2))) if m.group(2) else _year(year)
-        if m := _BIRTH_SHORT_BARE.search(text):
-            return _month(1900 + int(m.group(1)), int(m.group(2)))
-        if m := _BIRTH_BY_SEX.search(text):
-            year = int(m.group(1) or m.group(2))
-            return _year(year if year > 1900 else 1900 + year)
-        if m := _BIRTH_SHORT_LISTED.search(text):
-            return _year(1900 + int(m.group(1)))
-        if m := _BIRTH_SHORT_CN.search(text):
-            return _year(1900 + 10 * (cn_number(m.group(1)) or 0) + (cn_number(m.group(2)) or 0))
-        if m := _BIRTH_YEAR.search(text):
-            return _year(int(m.group(1) or m.group(2)))
-        if m := _BORN_EN.search(text):
-            year = int(m.group(2) or m.group(3))
-            number = _month_en(m.group(1))
-            return _month(year, number) if number else _year(year)
+        for reader in _BIRTH_READERS:
+            if (m := reader.search(text)) and (born := _born(m)) is not None:
+                return born if born.earliest <= today else None  # a birth day after today is no birth
         age = None
         if m := _AGE.search(text):
             age = cn_number(m.group(1) or m.group(2) or m.group(3))
@@ -328,6 +312,23 @@ def _words_pattern(table: dict[str, Any]) -> re.Pattern[str]:
     words = sorted(table, key=len, reverse=True)
     return re.compile("|".join(rf"(?<![a-z]){re.escape(w)}(?![a-z])" if w.isascii() else re.escape(w)
                                for w in words) or "(?!)")
+
+
+def _born(m: re.Match[str]) -> BirthRange | None:
+    """The birth range a reader's match states: a day, a month or a year (two-digit years are the 1900s); None for
+    an impossible date, which lets the next reader try (1966-13-01 is no day, 1966 may still be the year)."""
+    parts = m.groupdict()
+    digits = m["year"] if m["year"].isdigit() else "".join(str(cn_number(c) or 0) for c in m["year"])
+    year = int(digits) + (1900 if len(digits) == 2 else 0)
+    said = parts.get("month")
+    month = int(said) if said and said.isdigit() else _month_en(said)
+    if parts.get("day"):
+        try:
+            day = dt.date(year, int(month or 0), int(parts["day"]))
+        except ValueError:
+            return None
+        return BirthRange(day, day, "day")
+    return _month(year, month) if month else _year(year)
 
 
 def _month(year: int, month: int) -> BirthRange | None:
