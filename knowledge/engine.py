@@ -189,7 +189,7 @@ class Engine:
             return self._ground(answers[0] if len(answers) == 1 else _together(answers), reading)
         if not routed and self._unheld(reading):
             return self._refuse(reading.english, score=ranking.overall, reading=reading, say="not_stated")
-        reply = self._decide(ranking, reading, today)
+        reply = self._decide(ranking, reading, today, question)
         return self._ground(reply, reading)
 
     def _both(self, reading: Reading, question: str, today: dt.date) -> Answer | None:
@@ -226,6 +226,15 @@ class Engine:
         whole = self._understood_of(reading, question)
         asking = [c for c in clauses if ASKING.search(c)] if len(clauses) > 1 else []
         return max([whole, *(self._understood_of(reading, c) for c in asking)])
+
+    def _asking_understood(self, reading: Reading, question: str) -> float:
+        """How well the least understood clause that asks is understood, when others only tell (0 when every
+        clause asks, or none does: then nothing sets the asker's story apart from the question)."""
+        clauses = [c for c in _CLAUSE.split(question) if c.strip()]
+        asking = [c for c in clauses if ASKING.search(c)]
+        if not asking or len(asking) == len(clauses):
+            return 0.0
+        return min(self._understood_of(reading, c) for c in asking)
 
     def _understood_of(self, reading: Reading, question: str) -> float:
         """The words the reader read, and of the rest, what the index covers, as shares of the text's content
@@ -292,7 +301,7 @@ class Engine:
                   and e.answers[0] in attributes and attributes <= set(e.answers)]
         return owners if len(owners) == 1 else []
 
-    def _decide(self, ranking: Ranking, reading: Reading, today: dt.date) -> Answer:
+    def _decide(self, ranking: Ranking, reading: Reading, today: dt.date, question: str) -> Answer:
         english = reading.english
         if ranking.exact is not None and self._consistent(ranking.exact, reading):
             return self.answer_entry(ranking.exact, today, english)
@@ -310,7 +319,16 @@ class Engine:
             best = next((c for c in candidates[1:] if c.score >= self.t.covering_ratio * candidates[0].score
                          and c.coverage >= self.t.min_entry_coverage), best)
         if ranking.overall < self.t.min_coverage or best.coverage < self.t.min_entry_coverage:
-            return self._refuse(english, score=min(ranking.overall, best.coverage), reading=reading)
+            # what is asked was read and every clause that asks is understood (… I go back to Korea in May. What is
+            # last day to submit application?): the rest is the asker's own story, and the best-ranked entry mainly
+            # about what is asked answers it
+            asked = reading.attributes - _GENERIC
+            main = next((c for c in candidates if self.entries.get(c.owner) and self.entries[c.owner].answers[:1]
+                         and self.entries[c.owner].answers[0] in asked), None)
+            understood = self._asking_understood(reading, question)
+            if main is None or understood < self.t.route_coverage:
+                return self._refuse(english, score=min(ranking.overall, best.coverage), reading=reading)
+            return self.answer_entry(main.owner, today, english, score=understood)
         reply = self.answer_entry(best.owner, today, english, score=best.coverage)
         close = self._close(best, candidates, ranking)
         if close:

@@ -389,3 +389,16 @@ def test_formal_and_roundabout_wordings_are_routed(services, question: str, entr
 def test_a_contact_asked_beside_something_else_gets_both(services, question: str, says: list[str]) -> None:
     answer = services.engine.ask(question, dt.date(2024, 4, 1))
     assert answer.found and all(s in answer.answer for s in says), answer.answer
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    ("My boss ask me to prepare application before my vacation. I go back to Korea in May. "
+     "What is last day to submit application?", "deadline.province"),
+    ("Is there a separate scheme for foreigners like the Friendship Award, and when is its deadline?", None),
+])
+def test_the_askers_own_story_around_a_clear_question_does_not_hide_it(services, question, entry) -> None:
+    """Clauses that only tell (a vacation, a trip home) lower how much of the text the notice covers; when every
+    clause that asks is understood, what it asks is answered. A clause that asks about something else (another
+    scheme) is not the asker's story, and the question stays refused."""
+    reply = ask(services, question)
+    assert reply.found == (entry is not None) and reply.entry_id == entry
