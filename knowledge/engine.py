@@ -26,7 +26,7 @@ from knowledge.loader import KnowledgeBase
 from knowledge.models import FaqEntry
 from knowledge.normalize import fold
 from knowledge.phrasebook import Phrasebook, phrases
-from knowledge.reading import ASKING, Reader, Reading
+from knowledge.reading import ASKING, Reader, Reading, Terms, asks, clauses
 from knowledge.render import Renderer, render_contact
 from knowledge.retrieval import CLAUSE_PREFIX, Candidate, Ranking, Retriever, Thresholds
 from knowledge.sounds import Sounds
@@ -42,8 +42,9 @@ _DESCRIBED = frozenset({"fits"})
 # Values the notice gives for some things and not others (how many copies, places, days, by when): asked of a
 # topic that has none, the neighbour's value is the wrong answer.
 _VALUES = frozenset({"copies", "quota", "count", "duration", "deadline"})
-# Subject families that say where the asker is, not what they ask about.
+# Subject families that say where the asker is, not what they ask about (and subjects marked `where` in the data).
 _WHERE = ("place",)
+_NO_TERMS = Terms()
 # What a contact line answers (电话, 邮箱, 地址, 联系人); asked beside something else, both are answered.
 CONTACT_FIELDS = frozenset(FIELDS) - {"contact"}
 # Subject families specific enough to route a question that names no attribute (公示 alone, P6 alone).
@@ -230,9 +231,9 @@ class Engine:
     def _asking_understood(self, reading: Reading, question: str) -> float:
         """How well the least understood clause that asks is understood, when others only tell (0 when every
         clause asks, or none does: then nothing sets the asker's story apart from the question)."""
-        clauses = [c for c in _CLAUSE.split(question) if c.strip()]
-        asking = [c for c in clauses if ASKING.search(c)]
-        if not asking or len(asking) == len(clauses):
+        parts = [question[a:b] for a, b in clauses(question)]
+        asking = [c for c in parts if asks(c)]
+        if not asking or len(asking) == len(parts):
             return 0.0
         return min(self._understood_of(reading, c) for c in asking)
 
@@ -276,7 +277,8 @@ class Engine:
             scored.append(((len(answered), len(covered), primary, len(covered) / len(core), also), e.id, covered))
         if not scored:
             # only where the asker is was named (我们县级单位…倾斜吗): what is asked decides, as with no subject
-            if all(s.split(".")[0] in _WHERE for s in reading.subjects):
+            if all(s.split(".")[0] in _WHERE or self.kb.vocabulary.subjects.get(s, _NO_TERMS).where
+                   for s in reading.subjects):
                 return self._owner_of(reading.attributes)
             return []
         scored.sort(key=lambda x: x[0], reverse=True)

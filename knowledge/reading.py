@@ -24,6 +24,7 @@ class Terms(BaseModel):
     en: list[str] = []
     patterns: list[str] = []  # regular expressions over the folded text, for names no list can hold (盂县)
     people: bool = False  # names people: one who says or tells (院长说, my dean says) is a source, not the subject
+    where: bool = False  # says where the asker is (所里, 我们县), not what is asked about: what is asked decides
 
 
 class Vocabulary(BaseModel):
@@ -74,7 +75,12 @@ _PERSONAL_OF = re.compile(r"^\s*年?的\s*($|[，。,.！!？?、；;\s]|人)")
 ASKING = re.compile(r"[?？]|吗|么|呢|吧|怎|咋|如何|什么|啥|哪|谁|(?<![了好十])几(?!次|十|百|千|万)|多少|能否|是否|可否|"
                     r"可不可以|能不能|会不会|算不算|是不是|有没有|行不行|"
                     r"\b(how|what|which|when|where|who|why|can|could|does|do|is|are|should|may)\b", re.IGNORECASE)
+# In English a clause asks when it is a question in form: a question word or an inverted verb first, or a
+# question mark (I go home in May and My team is done only tell).
+_ASKING_EN = re.compile(r"^\W*(how|what|which|when|where|who|whom|whose|why|can|could|does|do|did|is|are|was|were|"
+                        r"should|shall|may|might|will|would|must|has|have|any|please)\b|\?", re.IGNORECASE)
 _LATIN = re.compile(r"[a-z]")
+_BETWEEN_CLAUSES = re.compile(r"[，。！？；!?;]+|[,.](?=\s|$)")  # (not the point in 5.10 or the comma in 1,000)
 _PLAIN = "-"  # the tag of words that ask nothing
 _WORKPLACE = "@"  # where the asker works (卫生院): it hides the field inside it (卫生) and says nothing more
 # After a person's name: they said or told something (车间主任说得先在矿上推荐, 领导让我写个说明, my dean says).
@@ -151,6 +157,7 @@ class Reader:
             text[s[1]:s[1] + 1] == "的" and s[1] + 1 in offices)))]
         if any(s[2].startswith("s:topic.") for s in spans):  # 本校一位教师…退休年龄: the teacher is who, not what
             spans = [s for s in spans if not (s[2].startswith("s:code.") and s[3] in self._field_people)]
+        spans = _told(text, spans)
         plain = tuple(s[3] for s in spans if s[2] == _PLAIN)
         read = tuple((start, end) for start, end, _, _ in spans)  # plain words too: read, not to be re-read by sound
         spans = [s for s in spans if s[2] not in (_PLAIN, _WORKPLACE)]
@@ -173,6 +180,35 @@ class Reader:
             if word in text and not _PERSONAL_AFTER.match(text.split(word, 1)[1][:12]):
                 years.add(base_year + shift)
         return frozenset(years)
+
+
+def clauses(text: str) -> list[tuple[int, int]]:
+    """Where each clause of a text lies; a clause holds the mark ending it (…基层的？ asks)."""
+    ends = [m.end() for m in _BETWEEN_CLAUSES.finditer(text)]
+    return [(a, b) for a, b in zip([0, *ends], [*ends, len(text)], strict=True) if text[a:b].strip()]
+
+
+def asks(clause: str) -> bool:
+    """Whether a clause asks something: a Chinese question word anywhere, an English question in form."""
+    if _LATIN.search(clause) and is_english(clause):
+        return bool(_ASKING_EN.search(clause.strip()))
+    return bool(ASKING.search(clause))
+
+
+def _told(text: str, spans: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
+    """What is asked is what the clauses that ask name: an attribute's word in a clause that only tells (名字都不能
+    随便往外公布。涉密的人员也要公示吗) is the asker's story, read but not asked, when the asking clauses name
+    something themselves (else the clause that asks is generic, 电话，是多少, and leans on the rest)."""
+    parts = clauses(text)
+    asking = [c for c in parts if asks(text[c[0]:c[1]])]
+    if not asking or len(asking) == len(parts):
+        return spans
+
+    def inside(span: tuple[int, int, str, str]) -> bool:
+        return any(a <= span[0] < b for a, b in asking)
+    if not any(inside(s) and s[2] != _PLAIN for s in spans):
+        return spans
+    return [s if inside(s) or not s[2].startswith("a:") else (s[0], s[1], _PLAIN, s[3]) for s in spans]
 
 
 def _zh_spans(text: str, tags: dict[str, str], longest: int) -> list[tuple[int, int, str, str]]:
