@@ -25,6 +25,7 @@ class Terms(BaseModel):
     patterns: list[str] = []  # regular expressions over the folded text, for names no list can hold (盂县)
     people: bool = False  # names people: one who says or tells (院长说, my dean says) is a source, not the subject
     where: bool = False  # says where the asker is (所里, 我们县), not what is asked about: what is asked decides
+    process: bool = False  # a step or paper of the procedure (公示, 推荐函): naming it asks about the procedure
 
 
 class Vocabulary(BaseModel):
@@ -68,11 +69,14 @@ _PERSONAL_AFTER = re.compile(r"^\s*年?\s*(\d{1,2}\s*月\s*)?(\d{1,2}\s*[日号]
                              r"(我(?!省|市|县|区|们|单位|院|校|厅|局|国)|他|她|就|已经|已|出生|生人|生的|年生|生|评上|评的|评为|获|拿|取得|"
                              r"参加工作|参工|工作|入职|毕业|退休|退|辞|调|转|做的|搞的|完成|发表|主持|以前|之前|左右|前后|开始工作|开始干|开始从事|到现在|至今|以来|起|"
                              r"那会|的时候|当上|晋升|考|报过|申报过|报了|参评过|没选上|没评上|落选|评过|推荐过|享受|经过|"
-                             r"那个|那项|那篇|的课题|的项目|的成果|的论文|的专利)")
+                             r"那个|那项|那篇|的课题|的项目|的成果|的论文|的专利|"
+                             r"惯例|的惯例|的做法|的习惯|的经验|一样|那样)")
 # 我是1969年的, 男，1978年的，能报吗: a year said of a person (their birth), not of a round.
 _PERSONAL_OF = re.compile(r"^\s*年?的\s*($|[，。,.！!？?、；;\s]|人)")
-# Words that make a text ask something (吗, 什么, 算不算, how …); 几 said of an amount (推广了几项, 好几) asks nothing.
-ASKING = re.compile(r"[?？]|吗|么|呢|吧|怎|咋|如何|什么|啥|哪|谁|(?<![了好十])几(?!次|十|百|千|万)|多少|能否|是否|可否|"
+# Words that make a text ask something (吗, 什么, 算不算, 能报不, how …); 几 said of an amount (推广了几项, 好几) asks
+# nothing.
+ASKING = re.compile(r"[?？]|吗|么|呢|吧|怎|咋|如何|什么|啥|哪|谁|"
+                    r"(?<=[^\s])[不没](?=[\s。!！~]*$)|(?<![了好十])几(?!次|十|百|千|万)|多少|能否|是否|可否|"
                     r"可不可以|能不能|会不会|算不算|是不是|有没有|行不行|"
                     r"\b(how|what|which|when|where|who|why|can|could|does|do|is|are|should|may)\b", re.IGNORECASE)
 # In English a clause asks when it is a question in form: a question word or an inverted verb first, or a

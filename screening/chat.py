@@ -18,7 +18,7 @@ from knowledge.context import Topic, topic_of
 from knowledge.engine import Answer, Engine
 from knowledge.normalize import fold
 from knowledge.phrasebook import Phrasebook, phrases
-from knowledge.reading import ASKING
+from knowledge.reading import ASKING, asks, clauses
 from screening.personal import Verdict, excluding, verdict
 from screening.rules import Criteria
 from screening.statements import BirthRange, Statement, StatementReader
@@ -116,8 +116,10 @@ class Chat:
             and not said.categories and not ASKING.search(reading.text)
         # 我能不能报: the asker asks about themselves, though they have said nothing yet
         asks_for_self = bool(_ASKS_FOR_SELF.search(reading.text))
-        # one fact with a question is about the asker when they say so (我, 他, my); 教授牵头的报告能算吗 is not
-        about_someone = len(stated) >= 2 or bool(_SOMEONE.search(text))
+        # one fact with a question is about the asker when they say so (我, 他, my), or tell it apart from the
+        # question (在站博士后，没评职称。能报不); 教授牵头的报告能算吗 is not
+        parts = [asks(text[a:b]) for a, b in clauses(text)]
+        about_someone = len(stated) >= 2 or bool(_SOMEONE.search(text)) or (True in parts and False in parts)
         # after a verdict, asking again about their chances (真一点机会都没有？) asks for the verdict again
         elsewhere = {s for s in reading.subjects if s.split(".")[0] not in ("track", "topic", "org", "code")}
         told = state.personal or not state.statement.empty  # a verdict given, or facts told, earlier
@@ -126,8 +128,11 @@ class Chat:
         again = told and asks_again and not other_topic and not elsewhere
         # who is asked about beside another question (我爸眼神不好，我能不能用手机替他填: a man) is not a case told
         one_aside = stated == {"gender"} and bool(other_topic)
-        # another person brought in with facts (那他手下的总工呢，一天到晚泡在研发中心): their verdict
-        switched = said.someone_else and bool(stated)
+        # another person brought in with facts (那他手下的总工呢，一天到晚泡在研发中心): their verdict, unless what is
+        # asked of them is a step of the procedure (另一位学生是省管干部…他的纪检意见谁去征求)
+        procedural = any(self.engine.kb.vocabulary.subjects[s].process for s in reading.subjects
+                         if s in self.engine.kb.vocabulary.subjects)
+        switched = said.someone_else and bool(stated) and not procedural
         personal = adds_facts or only_states or asks_for_self or again or switched or (bool(stated) and (
             (bool(reading.attributes & ASKS_PERSONAL) and about_someone and not one_aside) or excluding(said)
             or describes_self))

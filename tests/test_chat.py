@@ -544,3 +544,13 @@ def test_this_year_of_a_retirement_is_the_rounds_year_whenever_one_asks(services
     reply = services.chat.reply(None, "我今年10月份就到法定退休年龄了，今年还能申报特贴吗？", later,
                                 dt.datetime(2026, 11, 28, 9))
     assert reply.profile["retires_on"] == "2024-10-31"
+
+
+def test_another_person_asked_about_a_step_of_the_procedure_gets_the_step_not_a_verdict(services) -> None:
+    """A person brought in with facts is asked about for their verdict, unless what is asked of them is a step of
+    the procedure (a topic marked `process` in the vocabulary)."""
+    question = "我另一位学生是省管干部，在高校当副校长还带着团队。他的纪检意见是学校征求还是上面统一征求？"
+    reply = services.chat.reply(None, question, TODAY, NOW)
+    assert reply.outcome is None and "省人社厅统一征求" in reply.answer.answer
+    reply = services.chat.reply(None, "那我另一位学生呢，副教授，68年的", TODAY, NOW)
+    assert reply.outcome is not None
