@@ -20,10 +20,10 @@ from screening.rules import Criteria
 FACT_ORDER = (
     "track", "employed", "in_post_recent_5y", "government_staff", "vice_provincial_or_above",
     "leader_not_practicing", "already_receives", "birth_date", "gender", "female_post", "senior_title",
-    "skill_level", "years_in_occupation", "achievements", "reserve_2023", "retires_on",
+    "skill_level", "years_in_occupation", "achievements", "reserve_2023", "retires_on", "below_min_skill_level",
 )
 # Facts only free text states (the self-check asks the birth date, not when the asker retires)
-FREE_TEXT_ONLY = frozenset({"reserve_2023", "retires_on"})
+FREE_TEXT_ONLY = frozenset({"reserve_2023", "retires_on", "below_min_skill_level"})
 HIGH_SKILL = ("senior_technician", "principal_technician")
 
 
@@ -111,7 +111,7 @@ def evaluate(c: Criterion, p: Profile, crit: Criteria, track: str | None, dual: 
         return _retirement(p, crit, track)
     if c.test == "level_at_least":
         if p.skill_level is None:
-            return Verdict("unknown", missing=["skill_level"])
+            return Verdict("fail") if p.below_min_skill_level else Verdict("unknown", missing=["skill_level"])
         ok = crit.skill_rank(p.skill_level) >= crit.skill_rank(crit.parameters.min_skill_level)
         return Verdict("pass" if ok else "fail")
     if c.test == "at_least_years":

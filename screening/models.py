@@ -43,6 +43,9 @@ class Profile(BaseModel):
     # when the asker says they reach the statutory retirement age (今年6月就到退休年龄): decides the retirement
     # rule when no birth date is known
     retires_on: dt.date | None = None
+    # a level below the minimum said without naming which (没有考过高级技师证): decides the skill-level rule when
+    # no level is known
+    below_min_skill_level: StrictBool | None = None
 
     @field_validator("birth_date", mode="before")
     @classmethod

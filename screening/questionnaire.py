@@ -144,6 +144,7 @@ def statement_reader(criteria: Criteria) -> StatementReader:
     kinds = {s.field: "bool" if s.options and isinstance(s.options[0].value, bool) else s.kind for s in specs}
     kinds.update({name: "bool" for name in extra})
     weighing = _FreeText.model_validate(raw)
+    levels = list(criteria.parameters.skill_levels)
     unknown = (set(weighing.present_only) | set(weighing.conflict_wins)) - set(kinds)
     if unknown:
         raise ValueError(f"questions.toml: present_only/conflict_wins name unknown facts {sorted(unknown)}")
@@ -152,7 +153,8 @@ def statement_reader(criteria: Criteria) -> StatementReader:
                            {code: a.claims for code, a in criteria.achievements.items()},
                            {s.field: s.says_patterns for s in specs if s.says_patterns},
                            frozenset(weighing.present_only), weighing.conflict_wins,
-                           weighing.achieved, weighing.award_grades, weighing.someone_else)
+                           weighing.achieved, weighing.award_grades, weighing.someone_else,
+                           frozenset(levels[:levels.index(criteria.parameters.min_skill_level) + 1]))
 
 
 def new_state() -> State:

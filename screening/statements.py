@@ -39,7 +39,8 @@ _PAST = re.compile(r"(以前|之前|原来|曾经|早年|当年|年轻时候?|�
                    r"|(当|做|干|任)过[^，。,.；;！!？?]{0,3}$")  # 早年在省直机关当过几年公务员: history
 # A fact word after these is the rule the asker asks about (这算不算担任领导后不再从事专业技术工作), not a fact.
 _QUOTING = re.compile(r"(算不算|属不属于|属于不属于|算是|是否属于|符合不符合)[^，。,.？?]{0,8}$")
-_NEGATION = re.compile(r"(不是|并非|并不是|没有|没|未|不|非|还没到|没到|不到|未到|没达到|未达到|还不是|"
+_NEGATION = re.compile(r"((不是|并非|并不是|没有|没|未|不|非|还没到|没到|不到|未到|没达到|未达到|还不是)"
+                       r"(考过|考到|考取|考下|拿到|拿过|取得|评上|评过|获得|具备|持有|有)?|"
                        r"not an?|not|never|no longer|isn't|aren't|wasn't)\s*$")
 
 
@@ -155,7 +156,7 @@ class StatementReader:
                  patterns: dict[str, dict[str, list[str]]] | None = None,
                  present: frozenset[str] = frozenset(), conflict_wins: dict[str, Any] | None = None,
                  achieved: list[str] | None = None, award_grades: list[str] | None = None,
-                 someone_else: list[str] | None = None) -> None:
+                 someone_else: list[str] | None = None, below_min: frozenset[str] = frozenset()) -> None:
         table: dict[str, tuple[str, Any]] = {}
         for name, values in says.items():
             for key, words in values.items():
@@ -177,6 +178,7 @@ class StatementReader:
         # A result reported beside a field makes the field the asker's claim (主刀的手术全市最多: P6).
         self._achieved = _words_pattern({_fold(w): None for w in achieved or ()}) if achieved else None
         self._bool = {name for name, kind in kinds.items() if kind == "bool"}
+        self._below_min = below_min  # skill levels whose denial (没考过高级技师) says the level is below the minimum
         self._present = present  # facts about now, which history said with 以前 does not state
         self._conflict_wins = conflict_wins or {}  # the value that holds when a message says a fact both ways
         # Words of a kind no list can hold (副主任中医师, 二级演员, 2010年就评上了特贴): regular expressions per value.
@@ -216,6 +218,9 @@ class StatementReader:
                     claims.append(value)
                 continue
             if negated:
+                if name == "skill_level" and value in self._below_min:
+                    facts["below_min_skill_level"] = True
+                    asserted.add("below_min_skill_level")
                 if name not in self._bool:
                     continue
                 value = not value
