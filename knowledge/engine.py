@@ -132,8 +132,10 @@ class Engine:
         # the asker's own facts fill a family the question leaves open (their track; the condition they claim)
         # (a place or office named says whose answer is wanted: 市里那个科电话 is the city's, whatever the track)
         named_where = any(s.split(".")[0] in ("office", "place") for s in reading.subjects)
+        # (the condition they claim only when conditions are asked: 拿过全国技术能手的人几号前交 asks the deadline)
         added = {h for h in hints if not any(s.startswith(h.split(".")[0] + ".") for s in reading.subjects)
-                 and not (named_where and h.startswith("track."))}
+                 and not (named_where and h.startswith("track."))
+                 and not (h.startswith("code.") and reading.attributes - _GENERIC - _DESCRIBED)}
         if added:
             reading = replace(reading, subjects=reading.subjects | added)
         reading = _numbered_condition(reading, context)

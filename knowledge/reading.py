@@ -71,6 +71,7 @@ _PERSONAL_AFTER = re.compile(r"^\s*年?\s*(\d{1,2}\s*月\s*)?(\d{1,2}\s*[日号]
                              r"那会|的时候|当上|晋升|考|报过|申报过|报了|参评过|没选上|没评上|落选|评过|推荐过|享受|经过|"
                              r"那个|那项|那篇|的课题|的项目|的成果|的论文|的专利|"
                              r"惯例|的惯例|的做法|的习惯|的经验|一样|那样)")
+_COUNTED = re.compile(r"^[^，。？?！!,]{0,4}?(几|多少)")
 # 我是1969年的, 男，1978年的，能报吗: a year said of a person (their birth), not of a round.
 _PERSONAL_OF = re.compile(r"^\s*年?的\s*($|[，。,.！!？?、；;\s]|人)")
 # Words that make a text ask something (吗, 什么, 算不算, 能报不, how …); 几 said of an amount (推广了几项, 好几) asks
@@ -130,6 +131,7 @@ class Reader:
         self._relative = {fold(k): v for k, v in (relative_years or {}).items()}
         self._patterns = [(re.compile(p), f"s:{name}") for name, terms in subjects.items() for p in terms.patterns]
         self._people = {f"s:{name}" for name, terms in subjects.items() if terms.people}
+        self._steps = frozenset(f"s:{name}" for name, terms in subjects.items() if terms.process)
         self._field_people = {fold(w) for w in field_people or ()}
         self._recent: dict[tuple[str, int], Reading] = {}
 
@@ -161,7 +163,7 @@ class Reader:
             text[s[1]:s[1] + 1] == "的" and s[1] + 1 in offices)))]
         if any(s[2].startswith("s:topic.") for s in spans):  # 本校一位教师…退休年龄: the teacher is who, not what
             spans = [s for s in spans if not (s[2].startswith("s:code.") and s[3] in self._field_people)]
-        spans = _told(text, spans)
+        spans = _told(text, spans, self._steps)
         plain = tuple(s[3] for s in spans if s[2] == _PLAIN)
         read = tuple((start, end) for start, end, _, _ in spans)  # plain words too: read, not to be re-read by sound
         spans = [s for s in spans if s[2] not in (_PLAIN, _WORKPLACE)]
@@ -177,13 +179,18 @@ class Reader:
         years = set()
         for m in _YEAR.finditer(text):
             after, before = text[m.end():m.end() + 12], text[max(0, m.start() - 12):m.start()]
-            if _PERSONAL_AFTER.match(after) or _PERSONAL_OF.match(after) or _EN_PERSONAL.search(before):
+            if _personal_after(after) or _PERSONAL_OF.match(after) or _EN_PERSONAL.search(before):
                 continue
             years.add(int(m.group(1)))
         for word, shift in self._relative.items():
-            if word in text and not _PERSONAL_AFTER.match(text.split(word, 1)[1][:12]):
+            if word in text and not _personal_after(text.split(word, 1)[1][:12]):
                 years.add(base_year + shift)
         return frozenset(years)
+
+
+def _personal_after(after: str) -> bool:
+    """What follows a year says it is the asker's own (去年评上了), unless it counts people (去年有几个人评上)."""
+    return bool(_PERSONAL_AFTER.match(after)) and not _COUNTED.match(after)
 
 
 def clauses(text: str) -> list[tuple[int, int]]:
@@ -199,10 +206,11 @@ def asks(clause: str) -> bool:
     return bool(ASKING.search(clause))
 
 
-def _told(text: str, spans: list[tuple[int, int, str, str]]) -> list[tuple[int, int, str, str]]:
+def _told(text: str, spans: list[tuple[int, int, str, str]], steps: frozenset[str]) -> list[tuple[int, int, str, str]]:
     """What is asked is what the clauses that ask name: an attribute's word in a clause that only tells (名字都不能
     随便往外公布。涉密的人员也要公示吗) is the asker's story, read but not asked, when the asking clauses name
-    something themselves (else the clause that asks is generic, 电话，是多少, and leans on the rest)."""
+    something themselves (else the clause that asks is generic, 电话，是多少, and leans on the rest); so is a step
+    of the procedure told when the asking clauses name another (信息表已打印完毕。正式函要几份)."""
     parts = clauses(text)
     asking = [c for c in parts if asks(text[c[0]:c[1]])]
     if not asking or len(asking) == len(parts):
@@ -212,7 +220,9 @@ def _told(text: str, spans: list[tuple[int, int, str, str]]) -> list[tuple[int, 
         return any(a <= span[0] < b for a, b in asking)
     if not any(inside(s) and s[2] != _PLAIN for s in spans):
         return spans
-    return [s if inside(s) or not s[2].startswith("a:") else (s[0], s[1], _PLAIN, s[3]) for s in spans]
+    step_asked = any(inside(s) and s[2] in steps for s in spans)
+    return [s if inside(s) or not (s[2].startswith("a:") or (step_asked and s[2] in steps))
+            else (s[0], s[1], _PLAIN, s[3]) for s in spans]
 
 
 def _zh_spans(text: str, tags: dict[str, str], longest: int) -> list[tuple[int, int, str, str]]:
