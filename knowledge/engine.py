@@ -151,7 +151,10 @@ class Engine:
             # 网址多少 after 网上用什么系统, room number? after the skilled office: something asked of what was talked
             # about, when the notice has it
             of_last = replace(reading, subjects=frozenset(context.subjects))
-            of_last = of_last if self._route(of_last) else None
+            # …or a contact field of the office talked about, which the notice may lack (Do they have an email too?)
+            held = bool(reading.attributes & CONTACT_FIELDS) and contact_answer(
+                self.kb, of_last, phrases("en" if reading.english else "zh")) is not None
+            of_last = of_last if held or self._route(of_last) else None
         if of_last is not None and reading.attributes - _GENERIC:  # a particular thing asked: of the last topic
             return self._of_last(of_last, question, context, today)
         if followed is not reading:
@@ -279,8 +282,9 @@ class Engine:
             scored.append(((len(answered), len(covered), primary, len(covered) / len(core), also), e.id, covered))
         if not scored:
             # only where the asker is was named (我们县级单位…倾斜吗): what is asked decides, as with no subject
-            if all(s.split(".")[0] in _WHERE or self.kb.vocabulary.subjects.get(s, _NO_TERMS).where
-                   for s in reading.subjects):
+            # (a track beside it says who: 我们县还有个高技能的…能补交不 asks the late rule)
+            if all(s.split(".")[0] in (*_WHERE, "track") or self.kb.vocabulary.subjects.get(s, _NO_TERMS).where
+                   for s in reading.subjects) and not all(s.startswith("track.") for s in reading.subjects):
                 return self._owner_of(reading.attributes)
             return []
         scored.sort(key=lambda x: x[0], reverse=True)

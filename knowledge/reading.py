@@ -22,7 +22,7 @@ class Terms(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     zh: list[str] = []
     en: list[str] = []
-    patterns: list[str] = []  # regular expressions over the folded text, for names no list can hold (盂县)
+    patterns: list[str] = []  # regular expressions over the folded text, for what no list can hold (盂县, 还能…交)
     people: bool = False  # names people: one who says or tells (院长说, my dean says) is a source, not the subject
     where: bool = False  # says where the asker is (所里, 我们县), not what is asked about: what is asked decides
     process: bool = False  # a step or paper of the procedure (公示, 推荐函): naming it asks about the procedure
@@ -85,7 +85,10 @@ ASKING = re.compile(r"[?？]|吗|么|呢|吧|怎|咋|如何|什么|啥|哪|谁|"
 _ASKING_EN = re.compile(r"^\W*(how|what|which|when|where|who|whom|whose|why|can|could|does|do|did|is|are|was|were|"
                         r"should|shall|may|might|will|would|must|has|have|any|please)\b|\?", re.IGNORECASE)
 _LATIN = re.compile(r"[a-z]")
-_BETWEEN_CLAUSES = re.compile(r"[，。！？；!?;]+|[,.](?=\s|$)")  # (not the point in 5.10 or the comma in 1,000)
+# between clauses: marks (not the point in 5.10 or the comma in 1,000); for who is meant, a space between Chinese words
+# too (高级技师 能报不), though keywords set apart by spaces (正式函 联系方式 写哪几项) are one question
+_BETWEEN_CLAUSES = re.compile(r"[，。！？；!?;]+|[,.](?=\s|$)")
+_BETWEEN_PHRASES = re.compile(r"[，。！？；!?;]+|[,.](?=\s|$)|(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 _PLAIN = "-"  # the tag of words that ask nothing
 _WORKPLACE = "@"  # where the asker works (卫生院): it hides the field inside it (卫生) and says nothing more
 # After a person's name: they said or told something (车间主任说得先在矿上推荐, 领导让我写个说明, my dean says).
@@ -129,7 +132,9 @@ class Reader:
         self._zh_tags, self._en_tags = zh, en
         self._zh_longest = max((len(w) for w in zh), default=0)
         self._relative = {fold(k): v for k, v in (relative_years or {}).items()}
-        self._patterns = [(re.compile(p), f"s:{name}") for name, terms in subjects.items() for p in terms.patterns]
+        self._patterns = [(re.compile(p), f"{kind}:{name}") for kind, names in (("a", vocabulary.attributes),
+                                                                               ("s", subjects))
+                          for name, terms in names.items() for p in terms.patterns]
         self._people = {f"s:{name}" for name, terms in subjects.items() if terms.people}
         self._steps = frozenset(f"s:{name}" for name, terms in subjects.items() if terms.process)
         self._field_people = {fold(w) for w in field_people or ()}
@@ -178,7 +183,7 @@ class Reader:
         """Years that name a round: written out (2022年的名额) or relative (去年), not the asker's own."""
         years = set()
         for m in _YEAR.finditer(text):
-            after, before = text[m.end():m.end() + 12], text[max(0, m.start() - 12):m.start()]
+            after, before = text[m.end():m.end() + 12], text[max(0, m.start() - 24):m.start()]  # born in march
             if _personal_after(after) or _PERSONAL_OF.match(after) or _EN_PERSONAL.search(before):
                 continue
             years.add(int(m.group(1)))
@@ -193,9 +198,10 @@ def _personal_after(after: str) -> bool:
     return bool(_PERSONAL_AFTER.match(after)) and not _COUNTED.match(after)
 
 
-def clauses(text: str) -> list[tuple[int, int]]:
-    """Where each clause of a text lies; a clause holds the mark ending it (…基层的？ asks)."""
-    ends = [m.end() for m in _BETWEEN_CLAUSES.finditer(text)]
+def clauses(text: str, spaced: bool = False) -> list[tuple[int, int]]:
+    """Where each clause of a text lies; a clause holds the mark ending it (…基层的？ asks). ``spaced``: a space
+    between Chinese words ends a clause too."""
+    ends = [m.end() for m in (_BETWEEN_PHRASES if spaced else _BETWEEN_CLAUSES).finditer(text)]
     return [(a, b) for a, b in zip([0, *ends], [*ends, len(text)], strict=True) if text[a:b].strip()]
 
 

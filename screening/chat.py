@@ -118,7 +118,7 @@ class Chat:
         asks_for_self = bool(_ASKS_FOR_SELF.search(reading.text))
         # one fact with a question is about the asker when they say so (我, 他, my), or tell it apart from the
         # question (在站博士后，没评职称。能报不); 教授牵头的报告能算吗 is not
-        parts = [asks(text[a:b]) for a, b in clauses(text)]
+        parts = [asks(text[a:b]) for a, b in clauses(text, spaced=True)]
         about_someone = len(stated) >= 2 or bool(_SOMEONE.search(text)) or (True in parts and False in parts)
         # after a verdict, asking again about their chances (真一点机会都没有？) asks for the verdict again
         elsewhere = {s for s in reading.subjects if s.split(".")[0] not in ("track", "topic", "org", "code")}

@@ -38,7 +38,8 @@ _QUOTED = re.compile(r"['‘“「『\"][^'’”」』\"]{1,30}['’”」』\"
 _PAST = re.compile(r"(以前|之前|原来|曾经|早年|当年|年轻时候?|过去|退伍|转业|退役)[^，。,.；;！!？?]{0,10}$"
                    r"|(当|做|干|任)过[^，。,.；;！!？?]{0,3}$")  # 早年在省直机关当过几年公务员: history
 # A fact word after these is the rule the asker asks about (这算不算担任领导后不再从事专业技术工作), not a fact.
-_QUOTING = re.compile(r"(算不算|属不属于|属于不属于|算是|是否属于|符合不符合)[^，。,.？?]{0,8}$")
+_QUOTING = re.compile(r"(算不算|属不属于|属于不属于|算是|是否属于|符合不符合|"
+                      r"是不是必须|是否必须|必须得?|一定要|非得|要不要)[^，。,.？?]{0,8}$")
 _NEGATION = re.compile(r"((不是|并非|并不是|没有|没|未|不|非|还没到|没到|不到|未到|没达到|未达到|还不是)"
                        r"(考过|考到|考取|考下|拿到|拿过|取得|评上|评过|获得|具备|持有|有)?|"
                        r"not an?|not|never|no longer|isn't|aren't|wasn't)\s*$")
@@ -113,7 +114,7 @@ _BIRTH_READERS = tuple(re.compile(pattern) for pattern in (
     # 75年10月 said alone (是75年10月 身份证上写的): a year and month with nothing after them
     r"(?<!\d)(?P<year>[3-9]\d)\s*年\s*(?P<month>\d{1,2})\s*月(?=\s|[，,。；;！!]|$)",
     # 女，1973年。 / 76年男: a year said right beside the sex
-    r"(?<=[男女])[，,、\s]*(?P<year>(?:19)?[3-9]\d)\s*年(?=\s|[，,。；;、]|$)",
+    r"(?<=[男女])[，,、。.；;\s]*(?P<year>(?:19)?[3-9]\d)\s*年(?=\s|[，,。；;、]|$)",
     r"(?<!\d)(?P<year>(?:19)?[3-9]\d)\s*年\s*(?=[男女](?:的|性|同志)?(?:[，,。；;、\s]|$))",
     # 男 68年 在煤科院: a two-digit year set apart among other facts (not 干了 28年, a span of years)
     r"(?:^|(?<=[\s，,、]))(?<![干做了龄业满]\s)(?P<year>[4-9]\d)\s*年(?!\s*工龄)(?=\s|[，,。；;、]|$)",

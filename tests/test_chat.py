@@ -50,6 +50,10 @@ def turns(services, *texts: str):
      {"skill_level": "technician", "below_min_skill_level": True}),
     ("没有考过高级技师证，按高技能人才能报吗", {"below_min_skill_level": True, "track": "skilled"}),
     ("我不是首席技师，是高级技师", {"skill_level": "senior_technician"}),
+    ("不是。事业编。正高", {"senior_title": True, "employed": True, "government_staff": False}),
+    ("他当了院长以后就不上课不带学生了", {"leader_not_practicing": True}),
+    ("Since becoming vice-president he no longer does any research or teaching",
+     {"leader_not_practicing": True, "gender": "male"}),
     ("I have received the special allowance before", {"already_receives": True}),
     ("她还兼着副院长，不过每天照样门诊、上手术", {"gender": "female", "leader_not_practicing": False}),
     ("不对，我说错了，我不在卫健局，我在县疾控中心", {"government_staff": False, "employed": True}),
@@ -71,6 +75,7 @@ def test_a_fact_stated_in_the_askers_words_is_read(services, text: str, facts: d
     "享受了特贴之后能不能延迟退休",  # a hypothetical
     "想先考高级技师，明年再报",  # a plan
     "准备评副高",
+    "是不是必须得正高",  # the rule asked about
     "Does receiving the allowance affect my work permit?",
 ])
 def test_plans_hypotheticals_and_questions_about_a_fact_state_nothing(services, text: str) -> None:
@@ -557,3 +562,26 @@ def test_another_person_asked_about_a_step_of_the_procedure_gets_the_step_not_a_
     assert reply.outcome is None and "省人社厅统一征求" in reply.answer.answer
     reply = services.chat.reply(None, "那我另一位学生呢，副教授，68年的", TODAY, NOW)
     assert reply.outcome is not None
+
+
+def test_replies_in_fragments_are_read_as_the_askers_own(services) -> None:
+    """Facts set apart by a space or a full stop (高级技师 能报不, 男。70年) are the asker's, as with a comma."""
+    first, second = turns(services, "高级技师 能报不", "男。70年")
+    assert first.outcome is not None and first.profile["skill_level"] == "senior_technician"
+    assert second.profile["birth_date"] == "1970"
+
+
+def test_a_contact_field_the_office_talked_about_lacks_is_said_to_be_missing(services) -> None:
+    """After the skilled office's phone and room, "Do they have an email too?" asks the skilled office's email,
+    which the notice does not give: say so with its phone, not the other office's email."""
+    *_, last = turns(services, "Who handles the skilled-worker applications at the provincial level?", "phone number?",
+                     "Do they have an email address too?")
+    assert not last.answer.found and "7676045" in last.answer.answer and "372325549" not in last.answer.answer
+
+
+@pytest.mark.parametrize(("text", "entry"), [("今天还能往省里交材料吗", "deadline.days_left"),
+                                             ("我们县还有个高技能的没报上去，能补交不", "deadline.late"),
+                                             ("交哪", None)])
+def test_whether_there_is_still_time_and_where_to_hand_in_are_read_in_short_words(services, text, entry) -> None:
+    reply = services.chat.reply(None, text, TODAY, NOW)
+    assert reply.answer.found and (reply.answer.entry_id == entry or reply.answer.kind == "clarify")
