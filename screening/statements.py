@@ -36,7 +36,8 @@ _HEARSAY = re.compile(r"(听人说|听说|据说|有人说|人家说|都说|老�
 # A fact of the present said after these is history (以前在部队, 原来是车间主任): not what holds now.
 _QUOTED = re.compile(r"['‘“「『\"][^'’”」』\"]{1,30}['’”」』\"]")
 _PAST = re.compile(r"(以前|之前|原来|曾经|早年|当年|年轻时候?|过去|退伍|转业|退役)[^，。,.；;！!？?]{0,10}$"
-                   r"|(当|做|干|任)过[^，。,.；;！!？?]{0,3}$")  # 早年在省直机关当过几年公务员: history
+                   r"|(当|做|干|任)过[^，。,.；;！!？?]{0,3}$"  # 早年在省直机关当过几年公务员: history
+                   r"|\b(was|used to be|formerly|former|ex-|past as)\s*(an?\s+)?$")  # was a civil servant until 2018
 # A fact word after these is the rule the asker asks about (这算不算担任领导后不再从事专业技术工作), not a fact.
 _QUOTING = re.compile(r"(算不算|属不属于|属于不属于|算是|是否属于|符合不符合|"
                       r"是不是必须|是否必须|必须得?|一定要|非得|要不要)[^，。,.？?]{0,8}$")
@@ -209,7 +210,7 @@ class StatementReader:
                     or _QUOTING.search(folded[max(0, start - 12):start]) \
                     or _HEARSAY.search(folded[max(0, start - 16):start]):
                 continue  # a plan, a supposition (享受了特贴之后), the rule asked about, or what others say
-            if name in self._present and _PAST.search(folded[max(0, start - 8):start]):
+            if name in self._present and _PAST.search(folded[max(0, start - 12):start]):
                 continue
             if _OTHER_SCHEME.match(folded, end):
                 continue  # 享受过山西省政府特殊津贴: another scheme's allowance, not this one

@@ -51,6 +51,9 @@ def turns(services, *texts: str):
     ("没有考过高级技师证，按高技能人才能报吗", {"below_min_skill_level": True, "track": "skilled"}),
     ("我不是首席技师，是高级技师", {"skill_level": "senior_technician"}),
     ("不是。事业编。正高", {"senior_title": True, "employed": True, "government_staff": False}),
+    ("Does her past as a civil servant exclude her? She is a full professor now",
+     {"gender": "female", "senior_title": True}),  # history, said in English
+    ("他1964年12月生的，还没退", {"employed": True}),
     ("他当了院长以后就不上课不带学生了", {"leader_not_practicing": True}),
     ("Since becoming vice-president he no longer does any research or teaching",
      {"leader_not_practicing": True, "gender": "male"}),
@@ -585,3 +588,11 @@ def test_a_contact_field_the_office_talked_about_lacks_is_said_to_be_missing(ser
 def test_whether_there_is_still_time_and_where_to_hand_in_are_read_in_short_words(services, text, entry) -> None:
     reply = services.chat.reply(None, text, TODAY, NOW)
     assert reply.answer.found and (reply.answer.entry_id == entry or reply.answer.kind == "clarify")
+
+
+def test_one_more_person_of_the_unit_starts_afresh(services) -> None:
+    """那我们院一个男同志… brings in another person: the asker's own facts (retired) are not theirs."""
+    first, second = turns(services, "我今年61了，退休后返聘在设计院，高级工程师，还能报吗",
+                          "那我们院一个男同志，1965年1月生的，还没退，他能报不？")
+    assert first.profile["employed"] is False
+    assert second.profile.get("employed") is True and "senior_title" not in second.profile
