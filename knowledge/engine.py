@@ -26,7 +26,7 @@ from knowledge.loader import KnowledgeBase
 from knowledge.models import FaqEntry
 from knowledge.normalize import fold
 from knowledge.phrasebook import Phrasebook, phrases
-from knowledge.reading import ASKING, Reader, Reading, Terms, asks, clauses
+from knowledge.reading import ASKING, Reader, Reading, asks, clauses
 from knowledge.render import Renderer, render_contact
 from knowledge.retrieval import CLAUSE_PREFIX, Candidate, Ranking, Retriever, Thresholds
 from knowledge.sounds import Sounds
@@ -44,7 +44,6 @@ _DESCRIBED = frozenset({"fits"})
 _VALUES = frozenset({"copies", "quota", "count", "duration", "deadline"})
 # Subject families that say where the asker is, not what they ask about (and subjects marked `where` in the data).
 _WHERE = ("place",)
-_NO_TERMS = Terms()
 # What a contact line answers (电话, 邮箱, 地址, 联系人); asked beside something else, both are answered.
 CONTACT_FIELDS = frozenset(FIELDS) - {"contact"}
 # Subject families specific enough to route a question that names no attribute (公示 alone, P6 alone).
@@ -228,9 +227,9 @@ class Engine:
         """How much of what is asked is understood: of the whole question, or of a clause of it that asks
         (我带了三十多个徒弟，好几个成了技师，这种贡献能算进去吗: the circumstances around it are the asker's own,
         in their own words)."""
-        clauses = [c for c in _CLAUSE.split(question) if c.strip()]
+        parts = [question[a:b] for a, b in clauses(question)]
         whole = self._understood_of(reading, question)
-        asking = [c for c in clauses if ASKING.search(c)] if len(clauses) > 1 else []
+        asking = [c for c in parts if ASKING.search(c)] if len(parts) > 1 else []
         return max([whole, *(self._understood_of(reading, c) for c in asking)])
 
     def _asking_understood(self, reading: Reading, question: str) -> float:
@@ -283,8 +282,8 @@ class Engine:
         if not scored:
             # only where the asker is was named (我们县级单位…倾斜吗): what is asked decides, as with no subject
             # (a track beside it says who: 我们县还有个高技能的…能补交不 asks the late rule)
-            if all(s.split(".")[0] in (*_WHERE, "track") or self.kb.vocabulary.subjects.get(s, _NO_TERMS).where
-                   for s in reading.subjects) and not all(s.startswith("track.") for s in reading.subjects):
+            if all(s.split(".")[0] in (*_WHERE, "track") or s in self.reader.wheres for s in reading.subjects) \
+                    and not all(s.startswith("track.") for s in reading.subjects):
                 return self._owner_of(reading.attributes)
             return []
         scored.sort(key=lambda x: x[0], reverse=True)
@@ -506,7 +505,6 @@ def _explained(reading: Reading) -> int:
 
 
 # The clauses of a question (any clause that asks may be what is asked).
-_CLAUSE = re.compile(r"[，。！？；,.!?;]+")
 _ORDINAL = re.compile(r"第\s*([1-9一二三四五六七八九])\s*(条|项|款|个条件)|条件\s*([1-9])(?!\d)"
                       r"|条件([一二三四五六七八九])(?=[是呢吗的讲说，。,?？\s]|$)"
                       r"|\b(?:condition|criterion|item|no\.?)\s*([1-9])\b")

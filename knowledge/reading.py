@@ -136,7 +136,10 @@ class Reader:
                                                                                ("s", subjects))
                           for name, terms in names.items() for p in terms.patterns]
         self._people = {f"s:{name}" for name, terms in subjects.items() if terms.people}
-        self._steps = frozenset(f"s:{name}" for name, terms in subjects.items() if terms.process)
+        # subjects marked in the data: steps of the procedure, and where the asker is
+        self.steps = frozenset(name for name, terms in subjects.items() if terms.process)
+        self.wheres = frozenset(name for name, terms in subjects.items() if terms.where)
+        self._steps = frozenset(f"s:{name}" for name in self.steps)
         self._field_people = {fold(w) for w in field_people or ()}
         self._recent: dict[tuple[str, int], Reading] = {}
 

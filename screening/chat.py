@@ -130,8 +130,7 @@ class Chat:
         one_aside = stated == {"gender"} and bool(other_topic)
         # another person brought in with facts (那他手下的总工呢，一天到晚泡在研发中心): their verdict, unless what is
         # asked of them is a step of the procedure (另一位学生是省管干部…他的纪检意见谁去征求)
-        procedural = any(self.engine.kb.vocabulary.subjects[s].process for s in reading.subjects
-                         if s in self.engine.kb.vocabulary.subjects)
+        procedural = bool(reading.subjects & self.engine.reader.steps)
         switched = said.someone_else and bool(stated) and not procedural
         personal = adds_facts or only_states or asks_for_self or again or switched or (bool(stated) and (
             (bool(reading.attributes & ASKS_PERSONAL) and about_someone and not one_aside) or excluding(said)
