@@ -274,7 +274,7 @@ class Engine:
             if e.kind != "answer" or not covered or ((asked or where_only) and not answered) \
                     or not self._consistent(e.id, reading):
                 continue
-            primary = bool(e.answers) and e.answers[0] in reading.attributes  # what the entry is mainly about
+            primary = e.main in reading.attributes  # what the entry is mainly about
             also = len(reading.subjects & set(e.about))  # the other things named, a track, break a tie
             # how much of what the entry is about is named; its track counts only when a track is named
             core = [a for a in e.about if not a.startswith("track.") or a in reading.subjects] or e.about
@@ -304,8 +304,8 @@ class Engine:
         # 材料…还能交不 asks something of the materials; 程序是什么 asks the procedure (是什么 is only how it is asked)
         attributes = attributes - _GENERIC - {"definition"} or attributes
         # its main attribute is one asked, and it answers all that is asked (还剩几天 + 截止: the days left)
-        owners = [e.id for e in self.kb.faq if e.kind == "answer" and e.answers[:1]
-                  and e.answers[0] in attributes and attributes <= set(e.answers)]
+        owners = [e.id for e in self.kb.faq if e.kind == "answer" and e.main in attributes
+                  and attributes <= set(e.answers)]
         return owners if len(owners) == 1 else []
 
     def _decide(self, ranking: Ranking, reading: Reading, today: dt.date, question: str) -> Answer:
@@ -330,8 +330,8 @@ class Engine:
             # last day to submit application?): the rest is the asker's own story, and the best-ranked entry mainly
             # about what is asked answers it
             asked = reading.attributes - _GENERIC
-            main = next((c for c in candidates if self.entries.get(c.owner) and self.entries[c.owner].answers[:1]
-                         and self.entries[c.owner].answers[0] in asked), None)
+            main = next((c for c in candidates if c.owner in self.entries and self.entries[c.owner].main in asked),
+                        None)
             understood = self._asking_understood(reading, question)
             if main is None or understood < self.t.route_coverage:
                 return self._refuse(english, score=min(ranking.overall, best.coverage), reading=reading)

@@ -143,6 +143,11 @@ class FaqEntry(_Data):
     about: list[str] = []  # the subjects it is about: office.skilled, track.professional …
     needs: list[str] = []  # facts the round must have for the entry to exist (deadline:city in a city letter)
 
+    @property
+    def main(self) -> str | None:
+        """The attribute the entry is mainly about: the first it answers."""
+        return self.answers[0] if self.answers else None
+
     @field_validator("questions", "questions_en")
     @classmethod
     def _no_blank(cls, values: list[str]) -> list[str]:
