@@ -202,7 +202,8 @@ class StatementReader:
         found = [(m.start(), m.end(), *self._table[m.group(0)]) for m in self._pattern.finditer(folded)]
         found += sorted((m.start(), m.end(), name, value) for pattern, name, value in self._patterns
                         for m in pattern.finditer(folded)
-                        if not any(s < m.end() and m.start() < e for s, e, _, _ in found))  # a listed word wins
+                        if not any(s < m.end() and m.start() < e and n == name for s, e, n, _ in found))
+        # a listed word wins over a pattern of its own field; 女 (sex) leaves 女工 (a worker post) to its pattern
         for start, end, name, value in found:
             if value is None or any(a < start and end < b for a, b in quoted) \
                     or _INTENT.search(folded[max(0, start - 5):start]) \

@@ -329,6 +329,8 @@ def test_a_follow_up_gets_the_same_answer_in_every_process() -> None:
     ("I'm vice dean of the School of Chemistry at Shanxi University, 教授", {"senior_title": True, "employed": True}),
     ("I have been a full professor at Shanxi University since then", {"senior_title": True, "employed": True}),
     ("我兼着剧院的业务副院长，不过照样登台演出", {"leader_not_practicing": False}),
+    # 女 is the sex and 女工 a worker post: a listed word of one field leaves another field's pattern alone
+    ("我是女工，高级技师", {"gender": "female", "female_post": "worker", "skill_level": "senior_technician"}),
 ])
 def test_contradictions_hearsay_and_more_wordings_of_a_fact(services, text: str, facts: dict) -> None:
     assert read(services, text) == facts
