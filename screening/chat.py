@@ -141,7 +141,11 @@ class Chat:
             judged = verdict(statement, self.criteria)
             employer = bool(reading.subjects & {"org.nonpublic", "org.overseas"})
             answer = self._verdict_answer(judged, statement, reading.english, employer)
-            if other_topic:  # it also asks something else (年轻人有优势吗): answer that too
+            # it also asks something else (年轻人有优势吗), or a rule by its topic (这算不算当领导不能报的那种) or
+            # the conditions (还要够甚条件): answer that too
+            rule_asked = bool(reading.attributes & {"conditions"}) or any(
+                s.startswith("topic.") for s in reading.subjects)
+            if other_topic or rule_asked:
                 also = self.engine.ask(meant, today)
                 if also.found and also.kind == "answer" and also.entry_id not in ("personal", None):
                     answer = Answer(True, f"{answer.answer}\n\n{also.answer}",

@@ -598,3 +598,18 @@ def test_one_more_person_of_the_unit_starts_afresh(services) -> None:
                           "那我们院一个男同志，1965年1月生的，还没退，他能报不？")
     assert first.profile["employed"] is False
     assert second.profile.get("employed") is True and "senior_title" not in second.profile
+
+
+@pytest.mark.parametrize(("text", "rule"), [
+    ("我爸以前当过车间主任，后来不干了又回一线焊接，这算不算当领导不能报的那种？", "不再直接从事"),
+    ("我2021年从部队转业到煤矿干安全技术，有正高职称。通知要求推荐人选近几年在岗位上工作？", "近5年"),
+])
+def test_a_verdict_beside_a_rule_asked_by_its_topic_also_states_the_rule(services, text: str, rule: str) -> None:
+    reply, = turns(services, text)
+    assert reply.outcome is not None and rule in reply.answer.answer, reply.answer.answer
+
+
+def test_one_who_already_had_this_allowance_asking_to_apply_again_is_told_no(services) -> None:
+    reply, = turns(services, "我们一个医生前些年已经拿过这个津贴了，今年还能再报吗？")
+    assert reply.outcome is not None and reply.outcome["outcome"] == "ineligible"
+    assert "不再重复" in reply.answer.answer
