@@ -29,10 +29,29 @@ def _load_t2s() -> dict[int, int]:
 _T2S = _load_t2s()
 
 
+def _load_dialect() -> dict[str, str]:
+    """Spoken words (Cantonese 咩, 嘅, 系咪; Shanxi 甚) as Mandarin, each pair of one length."""
+    table: dict[str, str] = {}
+    text = resources.files("knowledge").joinpath("data/dialect.txt").read_text("utf-8")
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        spoken, sep, mandarin = (part.strip() for part in line.partition("="))
+        spoken = spoken.lower().translate(_T2S)
+        if not sep or not spoken or len(spoken) != len(mandarin):
+            raise ValueError(f"dialect.txt line {number}: want 'spoken = Mandarin' of one length: {line!r}")
+        table[spoken] = mandarin
+    return table
+
+
+_DIALECT = _load_dialect()
+_DIALECT_RE = re.compile("|".join(sorted(map(re.escape, _DIALECT), key=len, reverse=True)))
+
+
 def fold(text: str) -> str:
-    """NFKC, lower case, traditional to simplified, invisible characters removed."""
+    """NFKC, lower case, traditional to simplified, spoken words as Mandarin, invisible characters removed."""
     text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
-    return text.lower().translate(_T2S)
+    return _DIALECT_RE.sub(lambda m: _DIALECT[m.group(0)], text.lower().translate(_T2S))
 
 
 def is_english(text: str) -> bool:

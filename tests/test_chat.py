@@ -64,7 +64,8 @@ def turns(services, *texts: str):
     ("省直某厅机关一名处长，具有正高级工程师职称", {"senior_title": True, "government_staff": True}),
     ("替俺媳妇问下，她是高级技师，工人身份", {"gender": "female", "skill_level": "senior_technician",
                                          "female_post": "worker"}),
-    ("近5年一直在临床一线，专治疑难危重病", {"in_post_recent_5y": True, "employed": True, "achievements": ["P6"]}),  # 一直在 the clinic: working now
+    # 一直在 the clinic: working now
+    ("近5年一直在临床一线，专治疑难危重病", {"in_post_recent_5y": True, "employed": True, "achievements": ["P6"]}),
     ("说错了说错了，是13年，前头10年在别的厂也是干电焊", {"years_in_occupation": 13}),
     # the total counts, not the parts told before it
     ("干焊工才3年，之前在别的厂也干了4年，加起来7年了", {"years_in_occupation": 7, "female_post": "worker"}),

@@ -16,6 +16,17 @@ def test_fold_maps_full_width_and_traditional_and_case() -> None:
     assert fold("專業技術人才名額") == "专业技术人才名额"
 
 
+@pytest.mark.parametrize(("spoken", "mandarin"), [
+    ("推薦人選係咪一定要做內部公示", "推荐人选是否一定要做内部公示"),
+    ("我做新材料嘅，今次重點係咩", "我做新材料的,这次重点系啥"),  # 係 alone stays 系 (系统, 关系)
+    ("咁除咗論文仲有咩", "那除了论文还有啥"),
+    ("高技能那块儿还要够甚条件", "高技能那块儿还要够啥条件"),
+    ("甚至连系统都进不去", "甚至连系统都进不去"),  # Mandarin's own 甚 and 系 are left alone
+])
+def test_fold_reads_spoken_words_as_mandarin_keeping_the_length(spoken: str, mandarin: str) -> None:
+    assert fold(spoken) == mandarin and len(fold(spoken)) == len(spoken)
+
+
 def test_fold_drops_zero_width_and_bidi_controls() -> None:
     assert fold("截\u200b止\u202e时间\x00") == "截止时间"
 
