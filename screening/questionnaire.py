@@ -134,6 +134,7 @@ class _FreeText(BaseModel):
     achieved: list[str] = []
     award_grades: list[str] = []
     someone_else: list[str] = []
+    weak: list[str] = []
 
 
 def statement_reader(criteria: Criteria) -> StatementReader:
@@ -154,7 +155,8 @@ def statement_reader(criteria: Criteria) -> StatementReader:
                            {s.field: s.says_patterns for s in specs if s.says_patterns},
                            frozenset(weighing.present_only), weighing.conflict_wins,
                            weighing.achieved, weighing.award_grades, weighing.someone_else,
-                           frozenset(levels[:levels.index(criteria.parameters.min_skill_level) + 1]))
+                           frozenset(levels[:levels.index(criteria.parameters.min_skill_level) + 1]),
+                           frozenset(weighing.weak))
 
 
 def new_state() -> State:

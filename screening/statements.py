@@ -119,9 +119,12 @@ _BIRTH_READERS = tuple(re.compile(pattern) for pattern in (
     r"(?<!\d)(?P<year>(?:19)?[3-9]\d)\s*年\s*(?=[男女](?:的|性|同志)?(?:[，,。；;、\s]|$))",
     # 男 68年 在煤科院: a two-digit year set apart among other facts (not 干了 28年, a span of years)
     r"(?:^|(?<=[\s，,、]))(?<![干做了龄业满]\s)(?P<year>[4-9]\d)\s*年(?!\s*工龄)(?=\s|[，,。；;、]|$)",
-    # 六七年生人: the year in Chinese digits, said as a birth (not 干了七八年的, a span of years)
+    # 六七年生人, 六三年十月出生, 七二年的: the year in Chinese digits, said as a birth (not 干了七八年的, a span of
+    # years: a pair of neighbouring digits said with 的 alone is a span)
     r"(?<![了干做有近快这那一二三四五六七八九十])(?P<year>[三四五六七八九][〇零一二三四五六七八九])\s*年\s*"
-    r"(?:出生|出世|生人|生的|年生)",
+    r"(?:(?P<month>十[一二]?|[一二三四五六七八九])\s*月份?\s*)?(?:出生|出世|生人|生的|年生|生(?![产活意病]))",
+    r"(?<![了干做有近快这那一二三四五六七八九十])(?!三四|四五|五六|六七|七八|八九)"
+    r"(?P<year>[三四五六七八九][〇零一二三四五六七八九])\s*年\s*的(?![经工活时])",
     # 1966年出生, 1966的人
     r"(?<!\d)(?P<year>(?:19|20)\d\d)\s*年?\s*(?=出生|出世|生人|生的|年生|生|的人|的\s*(?:$|[，。,.！!？?、；;\s]))",
     r"(?:出生于|生于|出生在)\s*(?P<year>(?:19|20)\d\d)",
@@ -138,7 +141,8 @@ _AGE = re.compile(r"(?:今年|现年|已经|已|我|他|她|快|都)?\s*" + _NUM
                   r"|(?:今年|现年)\s*" + _NUM + r"\s*了|(?:今年|现年)\s*(\d{2})(?=\s*[，,。；;！!？?]|$)")
 _AGE_EN = re.compile(r"(\d{2})\s*(?:-|\s)?(?:years?|yrs?)[\s-]*old|\b(?:i am|i'm|aged|age|(?:woman|man|lady|person) of)"
                      r"\s+(\d{2})\b")
-_YEARS = re.compile(r"(?:干|从事|做|搞|工作|当|跑|教|本工种|本职业|工种|入行|在一线干|在岗|干这行|从业|工龄|满)"
+_YEARS = re.compile(r"(?:干|从事|做|搞|工作|当|跑|教|焊|修|种|下井|行医|从医|执教|任教|带班|上班|本工种|本职业|工种|入行"
+                    r"|在一线干|在岗|干这行|从业|工龄|满)"
                     r"[^\d，。,；;]{0,10}?"
                     + _NUM + r"\s*(多|来|余)?\s*年(?!级|代|前|底|初)|" + _NUM + r"\s*(多|来|余)?\s*年(工龄|了)")
 _YEARS_TOTAL = re.compile(r"(?:加起来|一共|总共|累计|合计|前后|说错了[，,\s]*是|不对[，,\s]*是|应该是)"
@@ -158,7 +162,8 @@ class StatementReader:
                  patterns: dict[str, dict[str, list[str]]] | None = None,
                  present: frozenset[str] = frozenset(), conflict_wins: dict[str, Any] | None = None,
                  achieved: list[str] | None = None, award_grades: list[str] | None = None,
-                 someone_else: list[str] | None = None, below_min: frozenset[str] = frozenset()) -> None:
+                 someone_else: list[str] | None = None, below_min: frozenset[str] = frozenset(),
+                 weak: frozenset[str] = frozenset()) -> None:
         table: dict[str, tuple[str, Any]] = {}
         for name, values in says.items():
             for key, words in values.items():
@@ -181,6 +186,7 @@ class StatementReader:
         self._achieved = _words_pattern({_fold(w): None for w in achieved or ()}) if achieved else None
         self._bool = {name for name, kind in kinds.items() if kind == "bool"}
         self._below_min = below_min  # skill levels whose denial (没考过高级技师) says the level is below the minimum
+        self._weak = frozenset(_fold(w) for w in weak)  # words that yield to any other word of their fact (她, he)
         self._present = present  # facts about now, which history said with 以前 does not state
         self._conflict_wins = conflict_wins or {}  # the value that holds when a message says a fact both ways
         # Words of a kind no list can hold (副主任中医师, 二级演员, 2010年就评上了特贴): regular expressions per value.
@@ -204,7 +210,10 @@ class StatementReader:
                         for m in pattern.finditer(folded)
                         if not any(s < m.end() and m.start() < e and n == name for s, e, n, _ in found))
         # a listed word wins over a pattern of its own field; 女 (sex) leaves 女工 (a worker post) to its pattern
+        strong = {name for start, end, name, _ in found if folded[start:end] not in self._weak}
         for start, end, name, value in found:
+            if name in strong and folded[start:end] in self._weak:
+                continue  # 她 beside 俺是男的: another person's pronoun
             if value is None or any(a < start and end < b for a, b in quoted) \
                     or _INTENT.search(folded[max(0, start - 5):start]) \
                     or folded.startswith(("之后", "以后"), end) \
@@ -329,7 +338,8 @@ def _born(m: re.Match[str]) -> BirthRange | None:
     digits = m["year"] if m["year"].isdigit() else "".join(str(cn_number(c) or 0) for c in m["year"])
     year = int(digits) + (1900 if len(digits) == 2 else 0)
     said = parts.get("month")
-    month = int(said) if said and said.isdigit() else _month_en(said)
+    month = int(said) if said and said.isdigit() else cn_number(said) if said and said[0] in "一二三四五六七八九十" \
+        else _month_en(said)
     if parts.get("day"):
         try:
             day = dt.date(year, int(month or 0), int(parts["day"]))

@@ -332,6 +332,11 @@ def test_a_follow_up_gets_the_same_answer_in_every_process() -> None:
     ("我兼着剧院的业务副院长，不过照样登台演出", {"leader_not_practicing": False}),
     # 女 is the sex and 女工 a worker post: a listed word of one field leaves another field's pattern alone
     ("我是女工，高级技师", {"gender": "female", "female_post": "worker", "skill_level": "senior_technician"}),
+    ("她是女干部", {"gender": "female", "female_post": "cadre"}),
+    # a pronoun yields to the sex said outright: 她 is the wife, 男的 the asker (weak words, data)
+    ("俺是男的，跟她一个厂，技师", {"gender": "male", "skill_level": "technician"}),
+    ("2018年就享受上国务院特贴咧", {"already_receives": True}),
+    ("在厂里一线焊了8年", {"years_in_occupation": 8}),
 ])
 def test_contradictions_hearsay_and_more_wordings_of_a_fact(services, text: str, facts: dict) -> None:
     assert read(services, text) == facts
@@ -614,3 +619,28 @@ def test_one_who_already_had_this_allowance_asking_to_apply_again_is_told_no(ser
     reply, = turns(services, "我们一个医生前些年已经拿过这个津贴了，今年还能再报吗？")
     assert reply.outcome is not None and reply.outcome["outcome"] == "ineligible"
     assert "不再重复" in reply.answer.answer
+
+
+@pytest.mark.parametrize(("text", "year", "month"), [
+    ("我男的六三年十月出生的正高级工程师", 1963, 10),
+    ("七四年八月生的", 1974, 8),
+    ("女的七二年的在临床一线干了快三十年了", 1972, None),
+])
+def test_a_birth_year_in_chinese_digits_with_or_without_a_month_is_read(services, text: str, year: int,
+                                                                         month: int | None) -> None:
+    said = services.chat.reader.read(text, TODAY)
+    assert said.birth is not None and said.birth.earliest.year == year
+    assert said.birth.precision == ("month" if month else "year")
+    assert month is None or said.birth.earliest.month == month
+
+
+def test_a_span_of_years_in_chinese_digits_is_no_birth_year(services) -> None:
+    assert services.chat.reader.read("我干了七八年的焊工", TODAY).birth is None
+    assert services.chat.reader.read("有七八年的经验", TODAY).birth is None
+
+
+def test_another_one_brought_in_with_a_comma_starts_afresh(services) -> None:
+    first, second = turns(services, "帮忙看几个人。第一个是我们集团董事长，享受副省部级待遇，本身也是教授级高工。",
+                          "还有一个，车间主任，男，1968年生，高级技师，钳工干了30年，一直在一线带班干活。")
+    assert first.outcome is not None and first.outcome["outcome"] == "ineligible"
+    assert second.outcome is not None and second.outcome["outcome"] != "ineligible", second.answer.answer
