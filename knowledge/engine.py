@@ -128,9 +128,12 @@ class Engine:
 
     def _in_context(self, question: str, today: dt.date, context: Topic | None, hints: frozenset[str]) -> Answer:
         reading = self.read(question)
+        named_alone = bool(reading.subjects)  # what the question itself names, before the asker's facts fill in
         # the asker's own facts fill a family the question leaves open (their track; the condition they claim)
         # (a place or office named says whose answer is wanted: 市里那个科电话 is the city's, whatever the track)
-        named_where = any(s.split(".")[0] in ("office", "place") for s in reading.subjects)
+        # (the province alone names no office: 交到省厅哪个处 is the asker's track's office)
+        named_where = any(s.split(".")[0] in ("office", "place") and s not in ("office.province", "place.province")
+                          for s in reading.subjects)
         # (the condition they claim only when conditions are asked: 拿过全国技术能手的人几号前交 asks the deadline)
         added = {h for h in hints if not any(s.startswith(h.split(".")[0] + ".") for s in reading.subjects)
                  and not (named_where and h.startswith("track."))
@@ -146,7 +149,7 @@ class Engine:
                 followed, borrowed = alone, " ".join(w for s in sorted(alone.subjects - reading.subjects)
                                                      for w in followed.words.get(s, [])[:1])
         of_last = None
-        if context is not None and reading.attributes and not reading.subjects:
+        if context is not None and reading.attributes and not named_alone:
             # 网址多少 after 网上用什么系统, room number? after the skilled office: something asked of what was talked
             # about, when the notice has it
             of_last = replace(reading, subjects=frozenset(context.subjects))

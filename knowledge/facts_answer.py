@@ -22,8 +22,8 @@ OWNERS = {"office.professional": ("policy", "professional"), "track.professional
           "office.skilled": ("skilled",), "track.skilled": ("skilled",), "office.city": ("city",),
           "place.own_city": ("city",), "office.policy": ("policy",)}
 # Asked alongside a contact field, these still make it a question about the contact (电子邮箱是啥: "what is" asks
-# for the value).
-COMPATIBLE = frozenset({"materials", "where_submit", "procedure", "quota", "definition", "organizer"})
+# for the value; 想报专技类的，政策上不明白打哪个电话: wanting to apply is why they call).
+COMPATIBLE = frozenset({"materials", "where_submit", "procedure", "quota", "definition", "organizer", "eligibility"})
 
 
 def _values(contact: Contact) -> list[str]:
@@ -62,11 +62,20 @@ def contact_answer(kb: KnowledgeBase, reading: Reading, pb: Phrasebook) -> tuple
     contacts = contacts_named(kb, reading, asked)
     if not contacts:
         return None
+    # a value the named line lacks but another line of the same office holds (the policy line has no address; the
+    # materials line of that office has): that line too
+    for attribute in asked:
+        name = FIELDS[attribute]
+        if name and attribute != "contact" and not any(getattr(c, name) for c in contacts):
+            offices_named = {c.office for c in contacts}
+            contacts += [c for c in kb.facts.contacts if getattr(c, name) and c not in contacts
+                         and c.office in offices_named]
     lines, found = [], False
     offices: dict[str, list[Contact]] = {}
     for contact in contacts:  # the policy line and the materials line of one office are one office here
-        offices.setdefault(contact_field(contact, "office", pb), []).append(contact)
-    for office, members in offices.items():
+        offices.setdefault(contact.office, []).append(contact)
+    for members in offices.values():
+        office = contact_field(members[0], "office", pb)
         for attribute in asked:
             name = FIELDS[attribute]
             if name and any(getattr(c, name) for c in members):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from knowledge.context import Topic, topic_of
@@ -32,7 +32,7 @@ _FIRST_PERSON = re.compile(r"(我|俺|咱|本人)(?!们)|\b(i|i'm|i am|me|my)\b"
 _SOMEONE = re.compile(r"我|俺|咱|本人|他|她|爸|妈|爹|娘|媳妇|老公|爱人|同事|师傅|主任|人选"
                       r"|\b(i|i'm|i am|me|my|he|she|his|her|colleague)\b", re.IGNORECASE)
 # Asking whether the asker may apply: 我能不能报, 我够条件吗, can I apply, am I eligible.
-_ASKS_FOR_SELF = re.compile(r"(我|俺|咱|本人)(?!们)[^，。,.？?]{0,4}"
+_ASKS_FOR_SELF = re.compile(r"(我|俺|咱|本人)(?!们)[^，。,.？?]{0,8}"
                             r"(能不能|可不可以|能否|可否|能|可以|够不够|够|有没有资格|有资格)"
                             r"[^，。,.？?]{0,3}(申?报|申请|参评|参加|条件|资格)"
                             r"|\b(can|could|may) i (apply|be recommended|be nominated)|\bam i (eligible|qualified)"
@@ -156,17 +156,22 @@ class Chat:
                        "missing": judged.screening.missing}
             new_state = ChatState(state.topic, statement, True, now)
             return ChatReply(answer, judged.profile, outcome, new_state, prefill(statement))
+        # the track the asker said, or a skill level puts them on (a title alone does not: who receives a private
+        # company's papers is no question for the professional office)
+        profile = verdict(statement, self.criteria).profile if not statement.empty else {}
         hints = frozenset({f"track.{statement.facts['track']}"} if statement.facts.get("track") else
                           {"track.skilled"} if statement.facts.get("skill_level") in ("senior_technician",
                                                                                        "principal_technician")
                           else set()) | {f"code.{c}" for c in said.facts.get("achievements", ())[:1]}
         answer = self.engine.ask(meant, today, context=state.topic, hints=hints)
-        # a deliberate "not stated" of a contact named (职建处的邮箱) is still what is talked about (那地址呢)
+        # a deliberate "not stated" of a contact named (职建处的邮箱) is still what is talked about (那地址呢); of a
+        # question refused as another place's, what was asked is (全国一共选多少人 … 那山西今年呢), not its subject
         about = answer.found or answer.entry_id == "fact:contact"
         topic = topic_of(answer.reading) if answer.reading is not None and about else None
+        if topic is None and not answer.found and answer.reading is not None and answer.reading.attributes:
+            topic = topic_of(replace(answer.reading, subjects=frozenset()))
         new_state = ChatState(topic or state.topic, statement, False, now)
-        return ChatReply(answer, verdict(statement, self.criteria).profile if not statement.empty else {}, None,
-                         new_state, prefill(statement))
+        return ChatReply(answer, profile, None, new_state, prefill(statement))
 
     # ------------------------------------------------------------------ the verdict in words
     def _verdict_answer(self, judged: Verdict, statement: Statement, english: bool, employer: bool) -> Answer:

@@ -644,3 +644,28 @@ def test_another_one_brought_in_with_a_comma_starts_afresh(services) -> None:
                           "还有一个，车间主任，男，1968年生，高级技师，钳工干了30年，一直在一线带班干活。")
     assert first.outcome is not None and first.outcome["outcome"] == "ineligible"
     assert second.outcome is not None and second.outcome["outcome"] != "ineligible", second.answer.answer
+
+
+def test_a_leader_who_still_teaches_and_one_who_stopped_are_read_apart(services) -> None:
+    still = read(services, "本人任系主任，教授。虽然有行政职务，但一直给本科生上课、带研究生")
+    assert still.get("leader_not_practicing") is False
+    stopped = read(services, "我们学院院长是正高，当了院长以后课不上了、课题也不带了，纯做行政")
+    assert stopped.get("leader_not_practicing") is True
+
+
+def test_asking_again_about_ones_age_after_a_verdict_gets_the_verdict(services) -> None:
+    *_, last = turns(services, "我是煤矿首席技师，男，1964年6月生，现在还在井下带班，能报特贴吗",
+                     "那我这个岁数到底还能不能报，给个准话")
+    assert last.outcome is not None
+
+
+def test_the_policy_line_asked_for_and_then_its_person_and_its_address(services) -> None:
+    phone, person, address = turns(services, "我妈想报专业技术类的特贴，政策上有不明白的打哪个电话", "联系人叫啥",
+                                   "地址呢")
+    assert "0351-7676026" in phone.answer.answer and "白瑾利" in person.answer.answer
+    assert address.answer.found and "1824" in address.answer.answer  # the office's other line holds it
+
+
+def test_a_follow_up_after_a_question_about_another_place_takes_what_was_asked(services) -> None:
+    _, here = turns(services, "全国一共要选多少人", "那山西今年呢")
+    assert "59" in here.answer.answer
