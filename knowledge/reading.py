@@ -72,12 +72,13 @@ _PERSONAL_AFTER = re.compile(r"^\s*年?\s*(\d{1,2}\s*月\s*)?(\d{1,2}\s*[日号]
                              r"那个|那项|那篇|的课题|的项目|的成果|的论文|的专利|"
                              r"惯例|的惯例|的做法|的习惯|的经验|一样|那样)")
 _COUNTED = re.compile(r"^[^，。？?！!,]{0,4}?(几|多少)")
+_COUNTS = re.compile(r"(?<![这那前近好十])几(?!十|百|千|万)|多少")
 # 我是1969年的, 男，1978年的，能报吗: a year said of a person (their birth), not of a round.
 _PERSONAL_OF = re.compile(r"^\s*年?的\s*($|[，。,.！!？?、；;\s]|人)")
 # Words that make a text ask something (吗, 什么, 算不算, 能报不, how …); 几 said of an amount (推广了几项, 好几) asks
 # nothing.
 ASKING = re.compile(r"[?？]|吗|么|呢|吧|怎|咋|如何|什么|啥|哪|谁|"
-                    r"(?<=[^\s])[不没](?=[\s。!！~]*$)|(?<![了好十])几(?!次|十|百|千|万)|多少|能否|是否|可否|"
+                    r"(?<=[^\s])[不没](?=[\s。!！~]*$)|(?<![了好十这那前近])几(?!次|十|百|千|万)|多少|能否|是否|可否|"
                     r"可不可以|能不能|会不会|算不算|是不是|有没有|行不行|"
                     r"\b(how|what|which|when|where|who|why|can|could|does|do|is|are|should|may)\b", re.IGNORECASE)
 # In English a clause asks when it is a question in form: a question word or an inverted verb first, or a
@@ -183,15 +184,24 @@ class Reader:
         return Reading(text, english, attributes, subjects, self._round_years(text, base_year), words, read, plain)
 
     def _round_years(self, text: str, base_year: int) -> frozenset[int]:
-        """Years that name a round: written out (2022年的名额) or relative (去年), not the asker's own."""
+        """Years that name a round: written out (2022年的名额) or relative (去年), not the asker's own, and not
+        said in a clause that only tells beside one that asks (去年厂里效益提了不少 … 截止时间是哪天: their story)."""
+        parts = clauses(text)
+        asking = [c for c in parts if asks(text[c[0]:c[1]])]
+        told = [c for c in parts if c not in asking] if asking else []
+
+        def in_story(at: int) -> bool:  # (a clause that counts, 去年评上了几个人啊, asks however it ends)
+            return any(a <= at < b and not _COUNTS.search(text[a:b]) for a, b in told)
         years = set()
         for m in _YEAR.finditer(text):
             after, before = text[m.end():m.end() + 12], text[max(0, m.start() - 24):m.start()]  # born in march
-            if _personal_after(after) or _PERSONAL_OF.match(after) or _EN_PERSONAL.search(before):
+            if _personal_after(after) or _PERSONAL_OF.match(after) or _EN_PERSONAL.search(before) \
+                    or in_story(m.start()):
                 continue
             years.add(int(m.group(1)))
         for word, shift in self._relative.items():
-            if word in text and not _personal_after(text.split(word, 1)[1][:12]):
+            at = text.find(word)
+            if at >= 0 and not _personal_after(text[at + len(word):at + len(word) + 12]) and not in_story(at):
                 years.add(base_year + shift)
         return frozenset(years)
 
