@@ -428,7 +428,7 @@ def test_an_attribute_named_in_the_askers_story_is_read_but_not_asked(services) 
 
 
 @pytest.mark.parametrize(("question", "years"), [
-    ("我在阳泉一家化工企业做工艺工程师，这几年一直在搞工艺改造，去年厂里效益提了不少。市里收材料的截止时间是哪天？", set()),
+    ("我在阳泉做工艺工程师，这几年一直在搞工艺改造，去年厂里效益提了不少。市里收材料的截止时间是哪天？", set()),
     ("去年的名额是多少", {2023}),
     ("去年咱们阳泉到底评上了几个人啊，有没有煤矿上的", {2023}),  # a told clause that counts people still asks
 ])
