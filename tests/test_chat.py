@@ -337,6 +337,7 @@ def test_a_follow_up_gets_the_same_answer_in_every_process() -> None:
     ("俺是男的，跟她一个厂，技师", {"gender": "male", "skill_level": "technician"}),
     ("2018年就享受上国务院特贴咧", {"already_receives": True}),
     ("在厂里一线焊了8年", {"years_in_occupation": 8}),
+    ("不对 13年", {"years_in_occupation": 13}),  # a correction of the years said before, without 是
 ])
 def test_contradictions_hearsay_and_more_wordings_of_a_fact(services, text: str, facts: dict) -> None:
     assert read(services, text) == facts
