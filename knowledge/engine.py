@@ -142,6 +142,8 @@ class Engine:
             reading = replace(reading, subjects=reading.subjects | added)
         reading = _numbered_condition(reading, context)
         followed, borrowed = follow_up(reading, context)
+        if followed is not reading and reading.attributes and not self._route(followed) and self._route(reading):
+            followed, borrowed = reading, ""  # 过了日子还收吗 after the skilled office: the late rule, said alone
         if followed is not reading and not reading.attributes and not self._route(followed):
             # what was asked last has no entry for what is named now (谁组织 … 那港澳台的呢): the subjects alone
             alone = replace(followed, attributes=frozenset())

@@ -670,3 +670,8 @@ def test_the_policy_line_asked_for_and_then_its_person_and_its_address(services)
 def test_a_follow_up_after_a_question_about_another_place_takes_what_was_asked(services) -> None:
     _, here = turns(services, "全国一共要选多少人", "那山西今年呢")
     assert "59" in here.answer.answer
+
+
+def test_a_question_with_its_own_owner_after_a_topic_is_answered_alone(services) -> None:
+    *_, late = turns(services, "专业技术的交哪个处", "高技能的呢", "过了日子还收吗")
+    assert "不予受理" in late.answer.answer, late.answer.answer
