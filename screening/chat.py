@@ -156,9 +156,9 @@ class Chat:
                        "missing": judged.screening.missing}
             new_state = ChatState(state.topic, statement, True, now)
             return ChatReply(answer, judged.profile, outcome, new_state, prefill(statement))
-        # the track the asker said, or a skill level puts them on (a title alone does not: who receives a private
-        # company's papers is no question for the professional office)
         profile = verdict(statement, self.criteria).profile if not statement.empty else {}
+        # the track the asker said, or a skill level puts them on; not the profile's track a title implies (who
+        # receives a private company's papers is no question for the professional office)
         hints = frozenset({f"track.{statement.facts['track']}"} if statement.facts.get("track") else
                           {"track.skilled"} if statement.facts.get("skill_level") in ("senior_technician",
                                                                                        "principal_technician")

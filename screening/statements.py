@@ -206,10 +206,10 @@ class StatementReader:
         claims: list[str] = []
         quoted = [(m.start(), m.end()) for m in _QUOTED.finditer(folded)]  # 不算'当了领导不搞业务'吧: the rule cited
         found = [(m.start(), m.end(), *self._table[m.group(0)]) for m in self._pattern.finditer(folded)]
+        # a listed word wins over a pattern of its own field; 女 (sex) leaves 女工 (a worker post) to its pattern
         found += sorted((m.start(), m.end(), name, value) for pattern, name, value in self._patterns
                         for m in pattern.finditer(folded)
                         if not any(s < m.end() and m.start() < e and n == name for s, e, n, _ in found))
-        # a listed word wins over a pattern of its own field; 女 (sex) leaves 女工 (a worker post) to its pattern
         strong = {name for start, end, name, _ in found if folded[start:end] not in self._weak}
         for start, end, name, value in found:
             if name in strong and folded[start:end] in self._weak:
