@@ -157,12 +157,14 @@ class Chat:
             new_state = ChatState(state.topic, statement, True, now)
             return ChatReply(answer, judged.profile, outcome, new_state, prefill(statement))
         profile = verdict(statement, self.criteria).profile if not statement.empty else {}
-        # the track the asker said, or a skill level puts them on; not the profile's track a title implies (who
-        # receives a private company's papers is no question for the professional office)
+        # the track the asker said, or a skill level at the track's minimum or above puts them on; not the profile's
+        # track a title implies (who receives a private company's papers is no question for the professional office)
+        level = statement.facts.get("skill_level")
+        skilled = level is not None and self.criteria.skill_rank(level) >= self.criteria.skill_rank(
+            self.criteria.parameters.min_skill_level)
         hints = frozenset({f"track.{statement.facts['track']}"} if statement.facts.get("track") else
-                          {"track.skilled"} if statement.facts.get("skill_level") in ("senior_technician",
-                                                                                       "principal_technician")
-                          else set()) | {f"code.{c}" for c in said.facts.get("achievements", ())[:1]}
+                          {"track.skilled"} if skilled else set()) | {
+            f"code.{c}" for c in said.facts.get("achievements", ())[:1]}
         answer = self.engine.ask(meant, today, context=state.topic, hints=hints)
         # a deliberate "not stated" of a contact named (职建处的邮箱) is still what is talked about (那地址呢); of a
         # question refused as another place's, what was asked is (全国一共选多少人 … 那山西今年呢), not its subject
