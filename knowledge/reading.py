@@ -172,7 +172,8 @@ class Reader:
             text[s[1]:s[1] + 1] == "的" and s[1] + 1 in offices)))]
         if any(s[2].startswith("s:topic.") for s in spans):  # 本校一位教师…退休年龄: the teacher is who, not what
             spans = [s for s in spans if not (s[2].startswith("s:code.") and s[3] in self._field_people)]
-        spans = _told(text, spans, self._steps)
+        asking, told = _asking_and_told(text)
+        spans = _told(spans, asking, told, self._steps)
         plain = tuple(s[3] for s in spans if s[2] == _PLAIN)
         read = tuple((start, end) for start, end, _, _ in spans)  # plain words too: read, not to be re-read by sound
         spans = [s for s in spans if s[2] not in (_PLAIN, _WORKPLACE)]
@@ -181,15 +182,12 @@ class Reader:
         attributes = frozenset(t[2:] for t in found if t.startswith("a:"))
         subjects = frozenset(t[2:] for t in found if t.startswith("s:"))
         words = {t[2:]: w for t, w in found.items()}
-        return Reading(text, english, attributes, subjects, self._round_years(text, base_year), words, read, plain)
+        return Reading(text, english, attributes, subjects, self._round_years(text, base_year, told), words, read,
+                       plain)
 
-    def _round_years(self, text: str, base_year: int) -> frozenset[int]:
+    def _round_years(self, text: str, base_year: int, told: list[tuple[int, int]]) -> frozenset[int]:
         """Years that name a round: written out (2022年的名额) or relative (去年), not the asker's own, and not
-        said in a clause that only tells beside one that asks (去年厂里效益提了不少 … 截止时间是哪天: their story)."""
-        parts = clauses(text)
-        asking = [c for c in parts if asks(text[c[0]:c[1]])]
-        told = [c for c in parts if c not in asking] if asking else []
-
+        said in a clause that only tells beside one that asks (``told``: 去年厂里效益提了不少 … 截止时间是哪天)."""
         def in_story(at: int) -> bool:  # (a clause that counts, 去年评上了几个人啊, asks however it ends)
             return any(a <= at < b and not _COUNTS.search(text[a:b]) for a, b in told)
         years = set()
@@ -225,14 +223,21 @@ def asks(clause: str) -> bool:
     return bool(ASKING.search(clause))
 
 
-def _told(text: str, spans: list[tuple[int, int, str, str]], steps: frozenset[str]) -> list[tuple[int, int, str, str]]:
+def _asking_and_told(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """The clauses that ask, and those that only tell beside them (none when no clause asks: then nothing sets the
+    asker's story apart from the question)."""
+    parts = clauses(text)
+    asking = [c for c in parts if asks(text[c[0]:c[1]])]
+    return asking, [c for c in parts if c not in asking] if asking else []
+
+
+def _told(spans: list[tuple[int, int, str, str]], asking: list[tuple[int, int]], told: list[tuple[int, int]],
+          steps: frozenset[str]) -> list[tuple[int, int, str, str]]:
     """What is asked is what the clauses that ask name: an attribute's word in a clause that only tells (名字都不能
     随便往外公布。涉密的人员也要公示吗) is the asker's story, read but not asked, when the asking clauses name
     something themselves (else the clause that asks is generic, 电话，是多少, and leans on the rest); so is a step
     of the procedure told when the asking clauses name another (信息表已打印完毕。正式函要几份)."""
-    parts = clauses(text)
-    asking = [c for c in parts if asks(text[c[0]:c[1]])]
-    if not asking or len(asking) == len(parts):
+    if not told:
         return spans
 
     def inside(span: tuple[int, int, str, str]) -> bool:

@@ -338,8 +338,7 @@ def _born(m: re.Match[str]) -> BirthRange | None:
     digits = m["year"] if m["year"].isdigit() else "".join(str(cn_number(c) or 0) for c in m["year"])
     year = int(digits) + (1900 if len(digits) == 2 else 0)
     said = parts.get("month")
-    month = int(said) if said and said.isdigit() else cn_number(said) if said and said[0] in "一二三四五六七八九十" \
-        else _month_en(said)
+    month = (cn_number(said) if said else None) or _month_en(said)  # 10, 十, or march
     if parts.get("day"):
         try:
             day = dt.date(year, int(month or 0), int(parts["day"]))
