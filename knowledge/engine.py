@@ -97,6 +97,8 @@ class Engine:
         self.kb = kb
         self.t = thresholds or Thresholds()
         self.entries: dict[str, FaqEntry] = {e.id: e for e in kb.faq}
+        # what some entry is mainly about: each such attribute asked is a question of its own
+        self._mains = frozenset(e.main for e in kb.faq if e.kind == "answer")
         city = kb.city_document
         documents = {"topic.document": [w for d in kb.documents for w in (d.number, d.number.split("〔")[0])]}
         self.reader = Reader(kb.vocabulary, city.place if city else "", city.place_en if city else "",
@@ -112,10 +114,12 @@ class Engine:
         return self.reader.read(question, self.base_year)
 
     def ask(self, question: str, today: dt.date, context: Topic | None = None,
-            hints: frozenset[str] = frozenset()) -> Answer:
+            hints: frozenset[str] = frozenset(), leaning: frozenset[str] = frozenset()) -> Answer:
         """Decide: answer, clarify or refuse. ``context`` is the conversation's last topic (a follow-up takes
-        what it leaves out from it); ``hints`` are subjects the asker's own facts imply (a track)."""
-        return self._in_context(self.as_meant(question), today, context, hints)
+        what it leaves out from it); ``hints`` are subjects the asker's own facts say (the track they named);
+        ``leaning`` those they only imply (a professor's track), used where the answer would otherwise ask which
+        is meant."""
+        return self._in_context(self.as_meant(question), today, context, hints, leaning)
 
     def as_meant(self, question: str) -> str:
         """The question as meant when it was typed by sound (才料 for 材料, 公物员 for 公务员) and the meant words
@@ -126,7 +130,8 @@ class Engine:
             return corrected
         return question
 
-    def _in_context(self, question: str, today: dt.date, context: Topic | None, hints: frozenset[str]) -> Answer:
+    def _in_context(self, question: str, today: dt.date, context: Topic | None, hints: frozenset[str],
+                    leaning: frozenset[str]) -> Answer:
         reading = self.read(question)
         named_alone = bool(reading.subjects)  # what the question itself names, before the asker's facts fill in
         # the asker's own facts fill a family the question leaves open (their track; the condition they claim)
@@ -135,6 +140,7 @@ class Engine:
         named_where = any(s.split(".")[0] in ("office", "place") and s not in ("office.province", "place.province")
                           for s in reading.subjects)
         # (the condition they claim only when conditions are asked: 拿过全国技术能手的人几号前交 asks the deadline)
+        reading = replace(reading, leaning=frozenset() if named_where else leaning)
         added = {h for h in hints if not any(s.startswith(h.split(".")[0] + ".") for s in reading.subjects)
                  and not (named_where and h.startswith("track."))
                  and not (h.startswith("code.") and reading.attributes - _GENERIC - _DESCRIBED)}
@@ -179,14 +185,24 @@ class Engine:
         return replace(self._answer(reading, f"{question} {words}", today), reading=reading)
 
     def _answer(self, reading: Reading, question: str, today: dt.date) -> Answer:
+        answer = self._answer_as_named(reading, question, today)
+        # what would be asked back (which track's office?) is settled by what the asker's facts imply, when the
+        # question names no member of that family itself
+        leaning = {s for s in reading.leaning if not any(n.split(".")[0] == s.split(".")[0] for n in reading.subjects)}
+        if answer.kind == "clarify" and leaning:
+            settled = self._answer_as_named(replace(reading, subjects=reading.subjects | leaning), question, today)
+            return settled if settled.found and settled.kind == "answer" else answer
+        return answer
+
+    def _answer_as_named(self, reading: Reading, question: str, today: dt.date) -> Answer:
         if not re.search(r"\w", reading.text):
             return self._refuse(reading.english, empty=True)
         guard = self.guards.check(reading, self.base_year)
         if guard is not None:
             return self._guarded(guard, reading, today)
-        both = self._both(reading, question, today)
-        if both is not None:
-            return both
+        each = self._each(reading, question, today)
+        if each is not None:
+            return each
         looked_up = contact_answer(self.kb, reading, phrases("en" if reading.english else "zh"))
         if looked_up is not None:
             text, sources, found = looked_up
@@ -202,17 +218,28 @@ class Engine:
         reply = self._decide(ranking, reading, today, question)
         return self._ground(reply, reading)
 
-    def _both(self, reading: Reading, question: str, today: dt.date) -> Answer | None:
-        """A contact asked beside something else (最晚几号交到省厅，电话多少; the skilled office's address and the
-        deadline): each part answered, together; None when the question is not of this kind or a part is not
-        answered (the whole question then goes the usual way)."""
+    def _each(self, reading: Reading, question: str, today: dt.date) -> Answer | None:
+        """Several particular things asked at once (最晚几号交到省厅，电话多少; What is the deadline, and which office
+        receives the documents?): each answered, together. A contact's fields are one thing; any other attribute
+        that is some entry's main one is another. None when the question asks one thing, or a part is not answered
+        (the whole question then goes the usual way)."""
         contact = reading.attributes & CONTACT_FIELDS
-        rest = reading.attributes - CONTACT_FIELDS - _GENERIC - _COMPATIBLE_WITH_CONTACT
-        if not contact or not rest:
+        rest = reading.attributes - CONTACT_FIELDS - _GENERIC - (_COMPATIBLE_WITH_CONTACT if contact else frozenset())
+        things = ([contact] if contact else []) + [frozenset({a}) for a in sorted(rest & self._mains)]
+        if len(things) < 2:
             return None
-        parts = [self._answer(replace(reading, attributes=reading.attributes - contact), question, today),
-                 self._answer(replace(reading, attributes=reading.attributes - rest), question, today)]
-        if not all(p.found and p.kind == "answer" for p in parts) or parts[0].entry_id == parts[1].entry_id:
+        shared = reading.attributes - frozenset().union(*things)
+        spans = [question[a:b] for a, b in clauses(question)]
+
+        def said_of(thing: frozenset[str]) -> str:
+            """The clauses that ask this thing (the deadline's clause, not the office's), or the whole question."""
+            words = [w for a in thing for w in reading.words.get(a, [])]
+            mine = [c for c in spans if any(w in fold(c) for w in words)]
+            return " ".join(mine) if mine and len(mine) < len(spans) else question
+
+        parts = [self._answer(replace(reading, attributes=thing | shared), said_of(thing), today) for thing in things]
+        if not all(p.found and p.kind == "answer" for p in parts) \
+                or len({p.entry_id for p in parts}) < len(parts):
             return None
         return _together(parts)
 
@@ -269,9 +296,16 @@ class Engine:
         if not reading.subjects:
             return self._owner_of(reading.attributes)
         # only a place or an office named (县属单位…应循何种路径上报): the generic attribute asked is said of it
-        where_only = not asked and all(s.split(".")[0] in (*_WHERE, "office", "dept") for s in reading.subjects)
+        # (or the asker's own unit: 矿上再往哪报 asks its route; 厂里交甚材料 asks no route, but the list), a track
+        # beside it saying whose (我们厂的技术工人有啥条件)
+        where_only = not asked and all(s.split(".")[0] in (*_WHERE, "office", "dept", "track")
+                                       or s in self.reader.wheres for s in reading.subjects) \
+            and not all(s.startswith("track.") for s in reading.subjects)
+        # (where the asker is, their own unit, does not route a generic question beside other things named: 我们厂的
+        # 技术工人有啥条件 asks the skilled track's conditions)
         named = reading.subjects if asked or where_only else {s for s in reading.subjects
-                                                              if s.split(".")[0] in _DISTINCTIVE}
+                                                              if s.split(".")[0] in _DISTINCTIVE
+                                                              and s not in self.reader.wheres}
         scored: list[tuple[tuple[int, int, bool, float, int], str, frozenset[str]]] = []
         for e in self.kb.faq:
             answered = (asked or reading.attributes) & set(e.answers)
@@ -342,7 +376,7 @@ class Engine:
                 return self._refuse(english, score=min(ranking.overall, best.coverage), reading=reading)
             return self.answer_entry(main.owner, today, english, score=understood)
         reply = self.answer_entry(best.owner, today, english, score=best.coverage)
-        close = self._close(best, candidates, ranking)
+        close = self._close(best, candidates, ranking, reading)
         if close:
             return self._clarify([reply, *(self.answer_entry(c.owner, today, english) for c in close)], english,
                                  best.coverage)
@@ -360,15 +394,23 @@ class Engine:
                 return [c, *(x for x in candidates if x is not c)]
         return candidates
 
-    def _close(self, best: Candidate, candidates: list[Candidate], ranking: Ranking) -> list[Candidate]:
+    def _close(self, best: Candidate, candidates: list[Candidate], ranking: Ranking,
+               reading: Reading) -> list[Candidate]:
         """Runners-up close enough to the best, on another topic, that the engine should ask which is meant."""
         floor = max(self.t.clarify_min_coverage, best.coverage - 0.05)
         ratio = self.t.clarify_ratio
         if ranking.alternatives:  # 专技处还是职建处: the asker names two things, show both
             floor, ratio = min(floor, best.coverage - 0.15), self.t.alternatives_ratio
-        others = [c for c in candidates if c is not best][:2]
-        return [c for c in others if c.score >= ratio * best.score and self._topic(c.owner) != self._topic(best.owner)
-                and c.coverage >= floor]
+        asked = (reading.attributes - _GENERIC) & self._answers(best.owner)
+
+        def as_likely(c: Candidate) -> bool:
+            """Scoring as well, covering as much and answering what the best answers (each track's office where
+            the papers go): as likely meant, however little of the question either covers."""
+            return bool(asked) and asked <= self._answers(c.owner) and c.coverage >= best.coverage
+
+        # the next two on other topics (the skilled office's address beside its materials line is one topic)
+        others = [c for c in candidates if c is not best and self._topic(c.owner) != self._topic(best.owner)][:2]
+        return [c for c in others if c.score >= ratio * best.score and (c.coverage >= floor or as_likely(c))]
 
     def _answers(self, owner: str) -> set[str]:
         entry = self.entries.get(owner)
@@ -376,8 +418,11 @@ class Engine:
 
     def _consistent(self, owner: str, reading: Reading) -> bool:
         """An entry about one member of a subject family (the skilled office) is not an answer to a question
-        that names only another member (the professional office)."""
+        that names only another member (the professional office). An entry about the assistant itself (a greeting)
+        is no answer to a question that names one of the notice's subjects (明白了。那民营企业的推荐谁来组织)."""
         entry = self.entries.get(owner)
+        if entry is not None and entry.kind == "chitchat" and reading.subjects:
+            return False
         if entry is None or not entry.about:
             return True
         for family in _FAMILIES:

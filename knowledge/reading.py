@@ -55,6 +55,8 @@ class Reading:
     words: dict[str, list[str]] = field(default_factory=dict)
     spans: tuple[tuple[int, int], ...] = ()  # where the words were read in the folded text
     plain: tuple[str, ...] = ()  # words read as asking nothing (好几个, 帮他): understood, though not asked
+    # subjects the asker's facts imply (a professor's track): not named, so they only settle what would be asked back
+    leaning: frozenset[str] = frozenset()
 
     def has(self, *names: str) -> bool:
         return any(n in self.attributes or n in self.subjects for n in names)

@@ -165,7 +165,10 @@ class Chat:
         hints = frozenset({f"track.{statement.facts['track']}"} if statement.facts.get("track") else
                           {"track.skilled"} if skilled else set()) | {
             f"code.{c}" for c in said.facts.get("achievements", ())[:1]}
-        answer = self.engine.ask(meant, today, context=state.topic, hints=hints)
+        # …but where the question alone would be asked back (which office), the track their facts imply settles it:
+        # there is no need to ask what they have told (a professor: the professional office)
+        leaning = frozenset({f"track.{profile['track']}"} if profile.get("track") else set())
+        answer = self.engine.ask(meant, today, context=state.topic, hints=hints, leaning=leaning)
         # a deliberate "not stated" of a contact named (职建处的邮箱) is still what is talked about (那地址呢); of a
         # question refused as another place's, what was asked is (全国一共选多少人 … 那山西今年呢), not its subject
         about = answer.found or answer.entry_id == "fact:contact"

@@ -675,3 +675,12 @@ def test_a_follow_up_after_a_question_about_another_place_takes_what_was_asked(s
 def test_a_question_with_its_own_owner_after_a_topic_is_answered_alone(services) -> None:
     *_, late = turns(services, "专业技术的交哪个处", "高技能的呢", "过了日子还收吗")
     assert "不予受理" in late.answer.answer, late.answer.answer
+
+
+def test_the_track_the_askers_facts_imply_settles_a_question_that_would_be_asked_back(services) -> None:
+    """Which office receives the papers depends on the track; a professor told it, so the professional office is
+    answered instead of asking which track is meant. A question the engine answers alone is left as it is."""
+    replies = turns(services, "I am a full-time professor at a university in Taiyuan. Can foreigners be nominated?",
+                    "Where do I send the application materials?")
+    assert replies[1].answer.kind == "answer" and "Professional and Technical Personnel" in replies[1].answer.answer
+    assert "Vocational" not in replies[1].answer.answer

@@ -390,6 +390,10 @@ def test_formal_and_roundabout_wordings_are_routed(services, question: str, entr
     # a contact asked beside something else: both parts answered
     ("你好 我是职院人事处的，专技老师的才料最晚几号交到省厅，电话多少", ["5月10日", "7676026"]),
     ("高技能的报送地址和截止日期", ["5月10日", "1409"]),
+    # two things asked, neither a contact: each clause's own answer (the deadline's clause, not the office's)
+    ("专技的材料最晚几号交？交到哪个处？", ["5月10日", "专技处"]),
+    ("What is the deadline for the professional track, and which office receives the documents?",
+     ["May 10", "Professional and Technical Personnel Division"]),
 ])
 def test_a_contact_asked_beside_something_else_gets_both(services, question: str, says: list[str]) -> None:
     answer = services.engine.ask(question, dt.date(2024, 4, 1))
@@ -434,3 +438,28 @@ def test_an_attribute_named_in_the_askers_story_is_read_but_not_asked(services) 
 ])
 def test_a_year_in_the_askers_story_names_no_round(services, question: str, years: set[int]) -> None:
     assert set(services.engine.read(question).years) == years
+
+
+def test_a_courtesy_before_a_question_does_not_make_it_a_greeting(services) -> None:
+    """明白了 is a courtesy the greeting answers alone; beside a question naming one of the notice's subjects, the
+    question is answered."""
+    answer = services.engine.ask("明白了。那我们这种民营企业的推荐是谁来组织？", dt.date(2024, 4, 1))
+    assert answer.entry_id == "cond.nonpublic" and "所在地人力资源社会保障部门" in answer.answer
+    assert services.engine.ask("明白了", dt.date(2024, 4, 1)).entry_id == "chat.about"
+
+
+def test_two_offices_equally_likely_are_both_offered(services) -> None:
+    """Where to send the materials depends on the track; the question names none, so both offices are offered
+    rather than one picked by a hair's difference in score."""
+    answer = services.engine.ask("Where do I send the application materials?", dt.date(2024, 4, 1))
+    assert answer.kind == "clarify"
+    assert "Professional and Technical Personnel" in answer.answer and "Vocational" in answer.answer
+
+
+@pytest.mark.parametrize(("question", "entry"), [
+    ("他的材料我们医院交到哪儿", "proc.how_to_apply"),  # the unit asks its route: up through the local bureau
+    ("厂里交材料要交甚材料嘞", "mat.list"),  # the unit named, the list asked
+    ("那我们厂的技术工人要报的话有啥条件", "cond.skilled"),  # the unit is where; the track is what is asked of
+])
+def test_the_askers_own_unit_is_where_they_are_not_what_they_ask(services, question: str, entry: str) -> None:
+    assert services.engine.ask(question, dt.date(2024, 4, 1)).entry_id == entry
