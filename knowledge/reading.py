@@ -238,7 +238,8 @@ def _told(spans: list[tuple[int, int, str, str]], asking: list[tuple[int, int]],
     """What is asked is what the clauses that ask name: an attribute's word in a clause that only tells (名字都不能
     随便往外公布。涉密的人员也要公示吗) is the asker's story, read but not asked, when the asking clauses name
     something themselves (else the clause that asks is generic, 电话，是多少, and leans on the rest); so is a step
-    of the procedure told when the asking clauses name another (信息表已打印完毕。正式函要几份)."""
+    of the procedure told when the asking clauses name another (信息表已打印完毕。正式函要几份), and a place told
+    when they name another (你们山西这边59个，河北省今年名额是多少)."""
     if not told:
         return spans
 
@@ -247,7 +248,9 @@ def _told(spans: list[tuple[int, int, str, str]], asking: list[tuple[int, int]],
     if not any(inside(s) and s[2] != _PLAIN for s in spans):
         return spans
     step_asked = any(inside(s) and s[2] in steps for s in spans)
-    return [s if inside(s) or not (s[2].startswith("a:") or (step_asked and s[2] in steps))
+    place_asked = any(inside(s) and s[2].startswith("s:place.") for s in spans)
+    return [s if inside(s) or not (s[2].startswith("a:") or (step_asked and s[2] in steps)
+                                   or (place_asked and s[2].startswith("s:place.")))
             else (s[0], s[1], _PLAIN, s[3]) for s in spans]
 
 

@@ -429,6 +429,11 @@ def test_an_attribute_named_in_the_askers_story_is_read_but_not_asked(services) 
     assert {"topic.secret", "topic.publicity"} <= reading.subjects
     # a clause that asks nothing of its own leans on the rest: the phone is still what is asked
     assert "phone" in services.engine.read("专技处电话，是多少").attributes
+    # a place told beside another asked: the one asked is what the question is about (and refused: not Shanxi's)
+    told_and_asked = "你们山西这边是59个。河北省今年特贴名额是多少个？"
+    reading = services.engine.read(told_and_asked)
+    assert "place.elsewhere" in reading.subjects and "place.province" not in reading.subjects
+    assert services.engine.ask(told_and_asked, dt.date(2024, 4, 1)).guard == "elsewhere"
 
 
 @pytest.mark.parametrize(("question", "years"), [
