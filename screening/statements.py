@@ -33,6 +33,9 @@ _CORRECTING = re.compile(r"说得?不准|说错|记错|看错|搞混|搞错|弄�
 _OTHER_SCHEME = re.compile(r"[^，。,.？?！!]{0,4}?(山西)?(省|市|县|区)(政府|级|里|委)?的?(特殊)?(津贴|特贴)")
 # A fact after these is what others say (听人说女工人50就退休了): hearsay, not the asker's fact.
 _HEARSAY = re.compile(r"(听人说|听说|据说|有人说|人家说|都说|老板说|领导说|单位说)[^，。,.？?！!；;]{0,12}$")
+# A fact said of people counted (一共有多少人享受过特贴, how many people have received it) is theirs, not the asker's.
+_COUNTED = re.compile(r"(多少|几个|几位|几名|哪些)(人|名|位|个人)[^，。,.？?！!；;]{0,6}$"
+                      r"|how many (people|persons|experts)[^,.?!;]{0,20}$")
 # A fact of the present said after these is history (以前在部队, 原来是车间主任): not what holds now.
 _QUOTED = re.compile(r"['‘“「『\"][^'’”」』\"]{1,30}['’”」』\"]")
 _PAST = re.compile(r"(以前|之前|原来|曾经|早年|当年|年轻时候?|过去|退伍|转业|退役)[^，。,.；;！!？?]{0,10}$"
@@ -218,8 +221,9 @@ class StatementReader:
                     or _INTENT.search(folded[max(0, start - 5):start]) \
                     or folded.startswith(("之后", "以后"), end) \
                     or _QUOTING.search(folded[max(0, start - 12):start]) \
-                    or _HEARSAY.search(folded[max(0, start - 16):start]):
-                continue  # a plan, a supposition (享受了特贴之后), the rule asked about, or what others say
+                    or _HEARSAY.search(folded[max(0, start - 16):start]) \
+                    or _COUNTED.search(folded[max(0, start - 40):start]):
+                continue  # a plan, a supposition (享受了特贴之后), the rule asked, what others say, people counted
             if name in self._present and _PAST.search(folded[max(0, start - 12):start]):
                 continue
             if _OTHER_SCHEME.match(folded, end):

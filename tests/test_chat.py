@@ -81,6 +81,8 @@ def test_a_fact_stated_in_the_askers_words_is_read(services, text: str, facts: d
     "准备评副高",
     "是不是必须得正高",  # the rule asked about
     "Does receiving the allowance affect my work permit?",
+    "山西历年来一共有多少人享受过国务院特贴？",  # people counted, not the asker
+    "How many people in Shanxi have already received the allowance?",
 ])
 def test_plans_hypotheticals_and_questions_about_a_fact_state_nothing(services, text: str) -> None:
     facts = read(services, text)
