@@ -380,6 +380,8 @@ def test_few_papers_in_the_askers_words_gets_the_rule_against_judging_by_papers(
     ("俺们车间主任说得先在矿上推荐，是这么回事不？矿上再往哪报", "proc.how_to_apply"),  # the asker's own unit
     ("Do I need paper copies?", "mat.info_form"),  # the paper copies are the form's
     ("纸质材料要几份", "mat.info_form"),
+    ("Will I get my documents back if I am not selected?", "mat.no_return"),  # what is asked: whether returned
+    ("评不上的话材料会退还吗", "mat.no_return"),
 ])
 def test_formal_and_roundabout_wordings_are_routed(services, question: str, entry: str) -> None:
     answer = services.engine.ask(question, dt.date(2024, 4, 1))
