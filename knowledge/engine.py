@@ -139,9 +139,9 @@ class Engine:
         # (the province alone names no office: 交到省厅哪个处 is the asker's track's office)
         named_where = any(s.split(".")[0] in ("office", "place") and s not in ("office.province", "place.province")
                           for s in reading.subjects)
-        # (the condition they claim only when conditions are asked: 拿过全国技术能手的人几号前交 asks the deadline)
         reading = replace(reading, leaning=frozenset() if named_where else leaning)
-        added = {h for h in hints if not any(s.startswith(h.split(".")[0] + ".") for s in reading.subjects)
+        # (the condition they claim only when conditions are asked: 拿过全国技术能手的人几号前交 asks the deadline)
+        added = {h for h in hints if not _names_family(reading.subjects, h)
                  and not (named_where and h.startswith("track."))
                  and not (h.startswith("code.") and reading.attributes - _GENERIC - _DESCRIBED)}
         if added:
@@ -188,7 +188,7 @@ class Engine:
         answer = self._answer_as_named(reading, question, today)
         # what would be asked back (which track's office?) is settled by what the asker's facts imply, when the
         # question names no member of that family itself
-        leaning = {s for s in reading.leaning if not any(n.split(".")[0] == s.split(".")[0] for n in reading.subjects)}
+        leaning = {s for s in reading.leaning if not _names_family(reading.subjects, s)}
         if answer.kind == "clarify" and leaning:
             settled = self._answer_as_named(replace(reading, subjects=reading.subjects | leaning), question, today)
             return settled if settled.found and settled.kind == "answer" else answer
@@ -547,6 +547,12 @@ def _together(answers: list[Answer]) -> Answer:
     citations = list(dict.fromkeys(c for a in answers for c in a.citations))
     return replace(first, answer="\n\n".join(a.answer for a in answers), sources=sources, citations=citations,
                    found=all(a.found for a in answers))
+
+
+def _names_family(subjects: frozenset[str], subject: str) -> bool:
+    """Whether a member of the subject's family (track, office, code …) is named among the subjects."""
+    family = subject.split(".")[0] + "."
+    return any(s.startswith(family) for s in subjects)
 
 
 def _explained(reading: Reading) -> int:
