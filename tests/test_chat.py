@@ -475,6 +475,16 @@ def test_another_person_brought_in_starts_their_facts_afresh(services) -> None:
     assert "already_receives" not in second.profile and second.profile["birth_date"] == "1968"
     # a colleague as a source (我同事说) is no other person told about
     assert not services.chat.reader.read("我同事说我这种能报", TODAY).someone_else
+    assert not services.chat.reader.read("What about the deadline?", TODAY).someone_else
+
+
+@pytest.mark.parametrize("then", ["那我徒弟，85年的高级技师，在钳工岗干了16年，他能报不",
+                                  "OK. What about a young colleague of mine, a senior technician born 1985?"])
+def test_a_person_introduced_by_a_relation_starts_afresh(services, then: str) -> None:
+    """The master retired; the apprentice (or a colleague) brought in next is not retired with him."""
+    first, second = turns(services, "我是老工程师，正高，2022年退休了，返聘回来还在上班，能报不", then)
+    assert first.outcome is not None and first.outcome["outcome"] == "ineligible"
+    assert second.profile.get("employed") is not False and second.outcome["outcome"] != "ineligible"
 
 
 def test_a_field_named_by_its_materials_is_no_question_about_the_papers(services) -> None:
