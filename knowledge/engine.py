@@ -229,12 +229,12 @@ class Engine:
         if len(things) < 2:
             return None
         shared = reading.attributes - frozenset().union(*things)
-        spans = [question[a:b] for a, b in clauses(question)]
+        spans = [(question[a:b], fold(question[a:b])) for a, b in clauses(question)]
 
         def said_of(thing: frozenset[str]) -> str:
             """The clauses that ask this thing (the deadline's clause, not the office's), or the whole question."""
             words = [w for a in thing for w in reading.words.get(a, [])]
-            mine = [c for c in spans if any(w in fold(c) for w in words)]
+            mine = [typed for typed, folded in spans if any(w in folded for w in words)]
             return " ".join(mine) if mine and len(mine) < len(spans) else question
 
         parts = [self._answer(replace(reading, attributes=thing | shared), said_of(thing), today) for thing in things]
@@ -298,9 +298,7 @@ class Engine:
         # only a place or an office named (县属单位…应循何种路径上报): the generic attribute asked is said of it
         # (or the asker's own unit: 矿上再往哪报 asks its route; 厂里交甚材料 asks no route, but the list), a track
         # beside it saying whose (我们厂的技术工人有啥条件)
-        where_only = not asked and all(s.split(".")[0] in (*_WHERE, "office", "dept", "track")
-                                       or s in self.reader.wheres for s in reading.subjects) \
-            and not all(s.startswith("track.") for s in reading.subjects)
+        where_only = not asked and self._only_where(reading.subjects, "office", "dept")
         # (where the asker is, their own unit, does not route a generic question beside other things named: 我们厂的
         # 技术工人有啥条件 asks the skilled track's conditions)
         named = reading.subjects if asked or where_only else {s for s in reading.subjects
@@ -321,8 +319,7 @@ class Engine:
         if not scored:
             # only where the asker is was named (我们县级单位…倾斜吗): what is asked decides, as with no subject
             # (a track beside it says who: 我们县还有个高技能的…能补交不 asks the late rule)
-            if all(s.split(".")[0] in (*_WHERE, "track") or s in self.reader.wheres for s in reading.subjects) \
-                    and not all(s.startswith("track.") for s in reading.subjects):
+            if self._only_where(reading.subjects):
                 return self._owner_of(reading.attributes)
             return []
         scored.sort(key=lambda x: x[0], reverse=True)
@@ -334,6 +331,12 @@ class Engine:
         if len(best) <= 3 and all(own):  # each about another of the named things (beside what all share)
             return [s[1] for s in best]
         return []
+
+    def _only_where(self, subjects: frozenset[str], *families: str) -> bool:
+        """Whether what is named is only where the asker is (a place, their own unit, or a member of ``families``),
+        a track at most beside it."""
+        return all(s.split(".")[0] in (*_WHERE, "track", *families) or s in self.reader.wheres for s in subjects) \
+            and not all(s.startswith("track.") for s in subjects)
 
     def _owner_of(self, attributes: frozenset[str]) -> list[str]:
         """With no subject named, the one entry whose main attribute is asked and which answers everything asked
